@@ -1,0 +1,3 @@
+export * from './bus';
+export * from './contracts';
+export * from './memory-bus';

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+export type Env = Record<string, string | undefined>;
+
+/**
+ * Parses a service's environment once, at start, and fails with every problem listed at once.
+ * Each service's config.ts is the only module that reads process.env; everything else receives the
+ * typed result.
+ */
+export function parseEnv<S extends z.ZodType>(schema: S, env: Env, service: string): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new Error(`Invalid configuration for ${service}:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** Empty strings count as unset, so `FOO=` in a compose file means "use the default". */
+const unsetIfEmpty = (v: unknown) => (v === '' ? undefined : v);
+
+export const optionalUrl = z.preprocess(unsetIfEmpty, z.string().url().optional());
+export const port = (fallback: number) => z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).default(fallback));
+export const int = (fallback: number, min = 0) => z.preprocess(unsetIfEmpty, z.coerce.number().int().min(min).default(fallback));
+export const str = (fallback: string) => z.preprocess(unsetIfEmpty, z.string().min(1).default(fallback));
+
+/**
+ * Development-only defaults for secrets let `npm start` run with no set-up; in production a missing or
+ * short secret is a start-up error, never a silent fallback.
+ */
+const DEV_SECRETS = {
+  INTERNAL_AUTH_SECRET: 'dev-internal-auth-secret-change-me-0123456789',
+  ACCESS_TOKEN_SECRET: 'dev-access-token-secret-change-me-0123456789',
+} as const;
+export const MIN_SECRET_LENGTH = 32; // 256 bits of HMAC key when the secret is random base64
+
+/** Settings every service shares: where it listens, how it logs, how it signs internal calls. */
+export const baseEnvSchema = z
+  .object({
+    NODE_ENV: z.preprocess(unsetIfEmpty, z.enum(['development', 'test', 'production']).default('development')),
+    LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+    HOST: str('127.0.0.1'),
+    INTERNAL_AUTH_SECRET: z.preprocess(unsetIfEmpty, z.string().optional()),
+    SHUTDOWN_TIMEOUT_MS: int(10_000),
+  })
+  .transform((env, ctx) => {
+    const secret = requireSecret(env.NODE_ENV, 'INTERNAL_AUTH_SECRET', env.INTERNAL_AUTH_SECRET, ctx);
+    return { ...env, INTERNAL_AUTH_SECRET: secret };
+  });
+
+export function requireSecret(
+  nodeEnv: string,
+  name: keyof typeof DEV_SECRETS,
+  value: string | undefined,
+  ctx: z.RefinementCtx,
+): string {
+  if (value && value.length >= MIN_SECRET_LENGTH) return value;
+  if (!value && nodeEnv !== 'production') return DEV_SECRETS[name];
+  ctx.addIssue({
+    code: 'custom',
+    path: [name],
+    message: value ? `must be at least ${MIN_SECRET_LENGTH} characters` : 'is required in production',
+  });
+  return '';
+}
+
+export type BaseConfig = z.infer<typeof baseEnvSchema>;

@@ -1,0 +1,60 @@
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse } from 'graphql';
+import { readFileSync } from 'node:fs';
+import type { ExpressContextFunctionArgument } from '@as-integrations/express5';
+import { startHttpService, maskUnexpectedErrors, type ReadinessCheck, type RunningService } from './http-service';
+import { INTERNAL_AUTH_HEADER, InternalVerifier, type InternalIdentity } from './internal-auth';
+import type { Logger } from './logger';
+
+type SubgraphModule = Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>;
+
+export interface SubgraphOptions<C extends BaseContext> {
+  name: string;
+  /** Path of the subgraph's schema.graphql (the SDL is never kept in strings). */
+  schemaPath: string;
+  resolvers: unknown;
+  host: string;
+  port: number;
+  logger: Logger;
+  internalAuthSecret: string;
+  /** Builds the per-request context (DataLoaders, stores) once the caller's signature is verified. */
+  context: (identity: InternalIdentity) => C;
+  readiness?: Record<string, ReadinessCheck>;
+  onShutdown?: () => Promise<void>;
+  shutdownTimeoutMs?: number;
+}
+
+export function loadSchemaFile(path: string) {
+  return parse(readFileSync(path, 'utf8'));
+}
+
+/** Every subgraph is served the same way: signed requests only, masked internal errors, drained on stop. */
+export async function startSubgraph<C extends BaseContext>(opts: SubgraphOptions<C>): Promise<RunningService> {
+  const schema = buildSubgraphSchema({
+    typeDefs: loadSchemaFile(opts.schemaPath),
+    resolvers: opts.resolvers,
+  } as SubgraphModule);
+  const verifier = new InternalVerifier(opts.internalAuthSecret);
+  return startHttpService<C>({
+    name: opts.name,
+    host: opts.host,
+    port: opts.port,
+    logger: opts.logger,
+    readiness: opts.readiness,
+    onShutdown: opts.onShutdown,
+    shutdownTimeoutMs: opts.shutdownTimeoutMs,
+    apollo: (plugins) =>
+      new ApolloServer<C>({
+        schema,
+        plugins,
+        formatError: maskUnexpectedErrors(opts.logger),
+        // Subgraphs are only reached through the gateway; suggestions would leak schema to a prober.
+        hideSchemaDetailsFromClientErrors: true,
+      }),
+    context: async ({ req }: ExpressContextFunctionArgument) => {
+      const identity = await verifier.verify(req.header(INTERNAL_AUTH_HEADER));
+      return opts.context(identity);
+    },
+  });
+}
