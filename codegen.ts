@@ -26,14 +26,18 @@ const subgraph = (name: string, mappers: Record<string, string> = {}) => ({
   },
 });
 
+const all = {
+  ...subgraph('user', { User: '../models#UserModel' }),
+  ...subgraph('social-graph', { User: '../models#UserRef' }),
+  ...subgraph('post', { Post: '../models#PostModel', User: '../models#UserRef' }),
+  ...subgraph('feed', { Post: '../models#PostRef', User: '../models#UserRef' }),
+};
+
+// CODEGEN_ONLY=<subgraph> regenerates one subgraph while another's schema is mid-edit.
+const only = process.env['CODEGEN_ONLY'];
 const config: CodegenConfig = {
   overwrite: true,
-  generates: {
-    ...subgraph('user', { User: '../models#UserModel' }),
-    ...subgraph('social-graph', { User: '../models#UserRef' }),
-    ...subgraph('post', { Post: '../models#PostModel', User: '../models#UserRef' }),
-    ...subgraph('feed', { Post: '../models#PostRef', User: '../models#UserRef' }),
-  },
+  generates: only ? Object.fromEntries(Object.entries(all).filter(([path]) => path.startsWith(`subgraphs/${only}/`))) : all,
 };
 
 export default config;
