@@ -1,24 +1,22 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { baseEnvSchema, parseEnv, port, requireSecret, type Env } from '@social/kit';
+import { parseEnv, port, serviceEnvSchema, type Env } from '@social/kit';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const SUBGRAPH_URL_PREFIX = 'SUBGRAPH_URL_';
 
-const gatewayEnvSchema = z
-  .object({
+const gatewayEnvSchema = serviceEnvSchema(
+  {
     PORT: port(4000),
     SUPERGRAPH_PATH: z.string().default(path.join(REPO_ROOT, 'supergraph.graphql')),
-    ACCESS_TOKEN_SECRET: z.string().optional(),
     INTROSPECTION: z.enum(['true', 'false']).optional(),
-  })
-  .and(baseEnvSchema)
-  .transform((env, ctx) => ({
-    ...env,
-    ACCESS_TOKEN_SECRET: requireSecret(env.NODE_ENV, 'ACCESS_TOKEN_SECRET', env.ACCESS_TOKEN_SECRET, ctx),
-    // Introspection helps developers and hands attackers a map; off in production unless asked for.
-    INTROSPECTION: env.INTROSPECTION ? env.INTROSPECTION === 'true' : env.NODE_ENV !== 'production',
-  }));
+  },
+  ['ACCESS_TOKEN_SECRET'],
+).transform((env) => ({
+  ...env,
+  // Introspection helps developers and hands attackers a map; off in production unless asked for.
+  INTROSPECTION: env.INTROSPECTION ? env.INTROSPECTION === 'true' : env.NODE_ENV !== 'production',
+}));
 
 export type GatewayConfig = z.infer<typeof gatewayEnvSchema> & {
   /** Routing URL overrides by subgraph name (SUBGRAPH_URL_SOCIAL_GRAPH=... overrides "social-graph"). */

@@ -35,22 +35,39 @@ const DEV_SECRETS = {
 export const MIN_SECRET_LENGTH = 32; // 256 bits of HMAC key when the secret is random base64
 
 /** Settings every service shares: where it listens, how it logs, how it signs internal calls. */
-export const baseEnvSchema = z
-  .object({
-    NODE_ENV: z.preprocess(unsetIfEmpty, z.enum(['development', 'test', 'production']).default('development')),
-    LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
-    HOST: str('127.0.0.1'),
-    INTERNAL_AUTH_SECRET: z.preprocess(unsetIfEmpty, z.string().optional()),
-    SHUTDOWN_TIMEOUT_MS: int(10_000),
-  })
-  .transform((env, ctx) => {
-    const secret = requireSecret(env.NODE_ENV, 'INTERNAL_AUTH_SECRET', env.INTERNAL_AUTH_SECRET, ctx);
-    return { ...env, INTERNAL_AUTH_SECRET: secret };
-  });
+export const baseEnvShape = {
+  NODE_ENV: z.preprocess(unsetIfEmpty, z.enum(['development', 'test', 'production']).default('development')),
+  LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  HOST: str('127.0.0.1'),
+  INTERNAL_AUTH_SECRET: z.preprocess(unsetIfEmpty, z.string().optional()),
+  SHUTDOWN_TIMEOUT_MS: int(10_000),
+};
+
+type SecretName = keyof typeof DEV_SECRETS;
+
+/**
+ * A service's whole environment schema: the shared settings plus its own, with the named secrets
+ * required (development defaults outside production). One object, so every problem is reported at once.
+ */
+export function serviceEnvSchema<S extends z.ZodRawShape, K extends SecretName = never>(shape: S, extraSecrets: readonly K[] = []) {
+  const secretShape = Object.fromEntries(extraSecrets.map((k) => [k, z.preprocess(unsetIfEmpty, z.string().optional())]));
+  return z
+    .object({ ...baseEnvShape, ...secretShape, ...shape })
+    .transform((env, ctx) => {
+      const all = env as Record<string, unknown> & { NODE_ENV: string };
+      const resolved: Record<string, string> = {};
+      for (const name of ['INTERNAL_AUTH_SECRET', ...extraSecrets] as SecretName[]) {
+        resolved[name] = requireSecret(all.NODE_ENV, name, all[name] as string | undefined, ctx);
+      }
+      return { ...env, ...resolved } as Omit<typeof env, 'INTERNAL_AUTH_SECRET' | K> & { INTERNAL_AUTH_SECRET: string } & Record<K, string>;
+    });
+}
+
+export const baseEnvSchema = serviceEnvSchema({});
 
 export function requireSecret(
   nodeEnv: string,
-  name: keyof typeof DEV_SECRETS,
+  name: SecretName,
   value: string | undefined,
   ctx: z.RefinementCtx,
 ): string {
