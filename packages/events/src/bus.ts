@@ -32,3 +32,26 @@ export interface EventBus {
 
 export const DEFAULT_MAX_DELIVER = 5; // a handler bug should not loop forever; five tries covers transient outages of a few seconds with backoff
 export const DEAD_LETTER_PREFIX = 'dlq.';
+export const DEFAULT_RETRY_DELAY_MS = 1_000; // first retry after a second, doubling: 1+2+4+8 s spans a short outage
+export const MAX_RETRY_DELAY_MS = 60_000; // never park a retry longer than a minute
+
+/** Delay before delivery number `deliveryCount + 1` after a failed one: exponential, capped. */
+export function retryDelayMs(deliveryCount: number, baseMs = DEFAULT_RETRY_DELAY_MS): number {
+  return Math.min(baseMs * 2 ** Math.max(0, deliveryCount - 1), MAX_RETRY_DELAY_MS);
+}
+
+/**
+ * An event a consumer gave up on: its handler failed on every delivery, or the message was not a valid
+ * envelope of a known version. Kept on `dlq.<subject>` for a person to inspect and replay.
+ */
+export interface DeadLetter {
+  /** `dlq.<subject>` (without the bus's subject prefix). */
+  subject: string;
+  durable: string;
+  /** The envelope, or null when the message could not be read as one (then `raw` holds it). */
+  event: EventEnvelope | null;
+  raw?: string;
+  error: string;
+  deliveries: number;
+  failedAt: string;
+}

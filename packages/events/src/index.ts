@@ -1,3 +1,5 @@
 export * from './bus';
 export * from './contracts';
+export * from './create-bus';
+export * from './jetstream-bus';
 export * from './memory-bus';

@@ -1,4 +1,5 @@
 import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { readFileSync } from 'node:fs';
@@ -7,7 +8,7 @@ import { startHttpService, maskUnexpectedErrors, type ReadinessCheck, type Runni
 import { INTERNAL_AUTH_HEADER, InternalVerifier, type InternalIdentity } from './internal-auth';
 import type { Logger } from './logger';
 
-type SubgraphModule = Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>;
+type SubgraphModule = Extract<Parameters<typeof buildSubgraphSchema>[0], readonly unknown[]>[number];
 
 export interface SubgraphOptions<C extends BaseContext> {
   name: string;
@@ -31,10 +32,7 @@ export function loadSchemaFile(path: string) {
 
 /** Every subgraph is served the same way: signed requests only, masked internal errors, drained on stop. */
 export async function startSubgraph<C extends BaseContext>(opts: SubgraphOptions<C>): Promise<RunningService> {
-  const schema = buildSubgraphSchema({
-    typeDefs: loadSchemaFile(opts.schemaPath),
-    resolvers: opts.resolvers,
-  } as SubgraphModule);
+  const schema = buildSubgraphSchema([{ typeDefs: loadSchemaFile(opts.schemaPath), resolvers: opts.resolvers } as SubgraphModule]);
   const verifier = new InternalVerifier(opts.internalAuthSecret);
   return startHttpService<C>({
     name: opts.name,
@@ -47,7 +45,8 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphOptions
     apollo: (plugins) =>
       new ApolloServer<C>({
         schema,
-        plugins,
+        // Inline traces feed Apollo Studio, which this deployment does not use; skip their per-request cost.
+        plugins: [...plugins, ApolloServerPluginInlineTraceDisabled()],
         formatError: maskUnexpectedErrors(opts.logger),
         // Subgraphs are only reached through the gateway; suggestions would leak schema to a prober.
         hideSchemaDetailsFromClientErrors: true,
