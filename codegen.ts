@@ -30,7 +30,7 @@ const all = {
   ...subgraph('user', { User: '../models#UserModel' }),
   ...subgraph('social-graph', { User: '../models#UserRef' }),
   ...subgraph('post', { Post: '../models#PostModel', User: '../models#UserRef' }),
-  ...subgraph('feed', { Post: '../models#PostRef', User: '../models#UserRef' }),
+  ...subgraph('feed', { Post: '../models#PostRef' }),
 };
 
 // CODEGEN_ONLY=<subgraph> regenerates one subgraph while another's schema is mid-edit.

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import type { InternalGraphQLClient } from '@social/kit';
+import type { PostSource, RecentPostsQuery } from './post-source';
+
+/** The post subgraph's internal field (reachable only with an internal signature). */
+export const RECENT_POST_IDS_QUERY = 'query($a:[ID!]!,$n:Int!,$b:ID){ _recentPostIds(authorIds:$a, first:$n, before:$b) }';
+
+const responseSchema = z.object({ _recentPostIds: z.array(z.string()) });
+
+/** Reads recent post ids from the post subgraph; an outage surfaces as SERVICE_UNAVAILABLE (the client's mapping). */
+export class HttpPostSource implements PostSource {
+  constructor(private readonly client: InternalGraphQLClient) {}
+
+  async recentPostIds(query: RecentPostsQuery, viewerId: string): Promise<string[]> {
+    const variables = { a: query.authorIds, n: query.limit, b: query.before };
+    const data = await this.client.request<unknown>(RECENT_POST_IDS_QUERY, variables, viewerId);
+    // A shape we do not understand is a contract bug between services, not an outage: fail loudly (masked, logged).
+    return responseSchema.parse(data)._recentPostIds;
+  }
+}
