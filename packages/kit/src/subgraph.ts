@@ -24,6 +24,8 @@ export interface SubgraphOptions<C extends BaseContext> {
   readiness?: Record<string, ReadinessCheck>;
   onShutdown?: () => Promise<void>;
   shutdownTimeoutMs?: number;
+  /** Request body cap; internal batch calls (thousands of ids) may need more than a client request. */
+  maxBodyBytes?: number;
 }
 
 export function loadSchemaFile(path: string) {
@@ -42,6 +44,7 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphOptions
     readiness: opts.readiness,
     onShutdown: opts.onShutdown,
     shutdownTimeoutMs: opts.shutdownTimeoutMs,
+    maxBodyBytes: opts.maxBodyBytes,
     apollo: (plugins) =>
       new ApolloServer<C>({
         schema,

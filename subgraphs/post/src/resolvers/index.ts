@@ -1,0 +1,7 @@
+import type { Resolvers } from '../__generated__/resolvers-types';
+import { Mutation } from './Mutation';
+import { Post } from './Post';
+import { Query } from './Query';
+import { User } from './User';
+
+export const resolvers: Resolvers = { Query, Mutation, Post, User };

@@ -1,0 +1,136 @@
+import { newId } from '@social/kit';
+import type { PostStore } from './post-store';
+
+export interface PostStoreHandle {
+  store: PostStore;
+  /** Drops the store's data and closes its connections. */
+  close?: () => Promise<void>;
+}
+
+/**
+ * The one behaviour every PostStore must have, run on the memory store (unit tier) and on the real
+ * database (int tier), so the embedded default cannot drift from production.
+ */
+export function postStoreContract(name: string, make: () => Promise<PostStoreHandle>): void {
+  describe(`PostStore contract: ${name}`, () => {
+    let handle: PostStoreHandle;
+    let store: PostStore;
+
+    beforeEach(async () => {
+      handle = await make();
+      store = handle.store;
+    });
+    afterEach(async () => {
+      await handle.close?.();
+    });
+
+    /** Creates posts one after another; returns them oldest first. */
+    async function createMany(authorId: string, n: number, prefix = 'post') {
+      const posts = [];
+      for (let i = 0; i < n; i++) posts.push(await store.create({ authorId, text: `${prefix} ${i}` }));
+      return posts;
+    }
+
+    it('creates a post with a fresh ObjectId, its author, text and time, not deleted', async () => {
+      const authorId = newId();
+      const before = Date.now();
+      const post = await store.create({ authorId, text: 'hello 👋🏽' });
+      expect(post.id).toMatch(/^[0-9a-f]{24}$/);
+      expect(post).toMatchObject({ authorId, text: 'hello 👋🏽', deletedAt: null });
+      expect(post.createdAt).toBeInstanceOf(Date);
+      expect(post.createdAt.getTime()).toBeGreaterThanOrEqual(before - 1000);
+      expect(await store.findById(post.id)).toEqual(post);
+    });
+
+    it('gives every post a distinct id, increasing in creation order', async () => {
+      const posts = await createMany(newId(), 5);
+      const ids = posts.map((p) => p.id);
+      expect(new Set(ids).size).toBe(5);
+      expect([...ids].sort()).toEqual(ids);
+    });
+
+    it('findById returns null for unknown and malformed ids', async () => {
+      expect(await store.findById(newId())).toBeNull();
+      expect(await store.findById('not-an-id')).toBeNull();
+    });
+
+    it('findByIds returns the live posts among the ids and skips unknown, malformed and duplicate ids', async () => {
+      const [a, b, c] = await createMany(newId(), 3);
+      const found = await store.findByIds([c!.id, newId(), a!.id, 'nope', a!.id]);
+      expect(found.map((p) => p.id).sort()).toEqual([a!.id, c!.id].sort());
+      expect(found.find((p) => p.id === c!.id)).toEqual(c);
+      expect(await store.findByIds([])).toEqual([]);
+      expect(b).toBeDefined();
+    });
+
+    it('listByAuthor pages newest first with a keyset on the id, without skipping or repeating', async () => {
+      const authorId = newId();
+      const other = newId();
+      const mine = await createMany(authorId, 7);
+      await createMany(other, 2, 'other');
+      const expected = mine.map((p) => p.id).reverse();
+
+      const seen: string[] = [];
+      let before: string | null = null;
+      for (;;) {
+        const page = await store.listByAuthor(authorId, 3, before);
+        seen.push(...page.map((p) => p.id));
+        if (page.length < 3) break;
+        before = page[page.length - 1]!.id;
+      }
+      expect(seen).toEqual(expected);
+      expect((await store.listByAuthor(authorId, 2))[0]).toEqual(mine[6]);
+      expect(await store.listByAuthor(newId(), 10)).toEqual([]);
+    });
+
+    it('recentIdsByAuthors merges several authors newest first and seeks strictly older than beforeId', async () => {
+      const alice = newId();
+      const bob = newId();
+      const carol = newId();
+      const posts = [];
+      for (let i = 0; i < 3; i++) {
+        posts.push(await store.create({ authorId: alice, text: `a${i}` }));
+        posts.push(await store.create({ authorId: bob, text: `b${i}` }));
+        posts.push(await store.create({ authorId: carol, text: `c${i}` }));
+      }
+      const expected = posts
+        .filter((p) => p.authorId !== carol)
+        .map((p) => p.id)
+        .reverse();
+      expect(await store.recentIdsByAuthors([alice, bob], 100)).toEqual(expected);
+      expect(await store.recentIdsByAuthors([alice, bob], 2)).toEqual(expected.slice(0, 2));
+      expect(await store.recentIdsByAuthors([alice, bob], 3, expected[1])).toEqual(expected.slice(2, 5));
+      expect(await store.recentIdsByAuthors([], 10)).toEqual([]);
+      expect(await store.recentIdsByAuthors([newId()], 10)).toEqual([]);
+    });
+
+    it('softDelete marks a live post deleted once and hides it from every read', async () => {
+      const authorId = newId();
+      const [keep, gone] = await createMany(authorId, 2);
+      const deleted = await store.softDelete(gone!.id);
+      expect(deleted).toMatchObject({ id: gone!.id, authorId, text: gone!.text });
+      expect(deleted!.deletedAt).toBeInstanceOf(Date);
+
+      expect(await store.findById(gone!.id)).toBeNull();
+      expect(await store.findByIds([gone!.id, keep!.id])).toEqual([keep]);
+      expect(await store.listByAuthor(authorId, 10)).toEqual([keep]);
+      expect(await store.recentIdsByAuthors([authorId], 10)).toEqual([keep!.id]);
+
+      expect(await store.softDelete(gone!.id)).toBeNull();
+    });
+
+    it('softDelete returns null for unknown and malformed ids', async () => {
+      expect(await store.softDelete(newId())).toBeNull();
+      expect(await store.softDelete('xyz')).toBeNull();
+    });
+
+    it('lets exactly one of several concurrent deletes win, every time', async () => {
+      const posts = await createMany(newId(), 5, 'race');
+      for (const post of posts) {
+        const results = await Promise.all(Array.from({ length: 4 }, () => store.softDelete(post.id)));
+        expect(results.filter((r) => r !== null)).toHaveLength(1);
+        expect(await store.findById(post.id)).toBeNull();
+      }
+    });
+  });
+}
