@@ -83,8 +83,8 @@ export type Query_FollowingIdsArgs = {
 };
 
 /**
- * A person on the network. The social graph adds who they follow, who follows them, and how they
- * relate to the signed-in viewer; their profile fields come from the user service.
+ * A person with an account. Other parts of the graph (followers, posts, timelines) add their own fields
+ * to this type; this subgraph owns the profile itself.
  */
 export type User = {
   __typename?: 'User';
@@ -102,7 +102,7 @@ export type User = {
   followingCount: Scalars['Int']['output'];
   /** True when this person follows the signed-in viewer (show a "Follows you" badge); false when signed out or when this is the viewer. */
   followsViewer: Scalars['Boolean']['output'];
-  /** The person's unique id. */
+  /** Stable identifier of the account (24 hexadecimal characters). Never changes. */
   id: Scalars['ID']['output'];
   /** True when the signed-in viewer follows this person; false when signed out or when this is the viewer. */
   isFollowing: Scalars['Boolean']['output'];
@@ -110,8 +110,8 @@ export type User = {
 
 
 /**
- * A person on the network. The social graph adds who they follow, who follows them, and how they
- * relate to the signed-in viewer; their profile fields come from the user service.
+ * A person with an account. Other parts of the graph (followers, posts, timelines) add their own fields
+ * to this type; this subgraph owns the profile itself.
  */
 export type UserFollowersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -120,8 +120,8 @@ export type UserFollowersArgs = {
 
 
 /**
- * A person on the network. The social graph adds who they follow, who follows them, and how they
- * relate to the signed-in viewer; their profile fields come from the user service.
+ * A person with an account. Other parts of the graph (followers, posts, timelines) add their own fields
+ * to this type; this subgraph owns the profile itself.
  */
 export type UserFollowingArgs = {
   after?: InputMaybe<Scalars['String']['input']>;

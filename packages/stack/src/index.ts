@@ -1,0 +1,4 @@
+export * from './compose';
+export * from './demo-data';
+export * from './graphql-client';
+export * from './start-stack';

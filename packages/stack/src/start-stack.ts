@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { createLogger, type Logger, type RunningService } from '@social/kit';
+import { MemoryEventBus, type EventBus } from '@social/events';
+import { parseUserConfig, startUserService } from '@social/user';
+import { parseSocialGraphConfig, startSocialGraphService } from '@social/social-graph';
+import { parsePostConfig, startPostService } from '@social/post';
+import { parseFeedConfig, startFeedService } from '@social/feed';
+import { parseGatewayConfig, startGateway } from '@social/gateway';
+
+/** Where the real servers are, and a name that keeps this stack's data apart from every other. */
+export interface RealStores {
+  mongodbUri: string;
+  neo4jUri: string;
+  redisUrl: string;
+  natsUrl: string;
+  /** Prefix for database names, Neo4j labels, Redis keys and NATS subjects. */
+  isolation: string;
+}
+
+export interface StackOptions {
+  /** Absent: memory stores and one in-process event bus (the embedded default). */
+  real?: RealStores;
+  /** 0 (default) picks free ports; the embedded default uses the fixed ports of supergraph.yaml. */
+  ports?: { gateway: number; user: number; socialGraph: number; post: number; feed: number };
+  logLevel?: string;
+  /** Shared secrets for this stack; random per stack unless given. */
+  secrets?: { internal: string; accessToken: string };
+  nodeEnv?: 'development' | 'test' | 'production';
+}
+
+export interface Stack {
+  gatewayUrl: string;
+  services: Record<'user' | 'socialGraph' | 'post' | 'feed' | 'gateway', RunningService>;
+  secrets: { internal: string; accessToken: string };
+  bus: EventBus | undefined;
+  stop(): Promise<void>;
+}
+
+const randomSecret = () => randomBytes(32).toString('base64url');
+
+/**
+ * Starts every subgraph and the gateway in this process, each on its own HTTP port exactly as they
+ * would run apart, wired by URL. Used by `npm start` (memory stores) and the end-to-end tests (real
+ * servers). Subgraphs start before their dependants: social-graph asks user, feed asks social-graph
+ * and post.
+ */
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const secrets = opts.secrets ?? { internal: randomSecret(), accessToken: randomSecret() };
+  const ports = opts.ports ?? { gateway: 0, user: 0, socialGraph: 0, post: 0, feed: 0 };
+  const logLevel = opts.logLevel ?? 'warn';
+  const logger = (name: string): Logger => createLogger(name, logLevel);
+  const bus = opts.real ? undefined : new MemoryEventBus();
+  const iso = opts.real?.isolation;
+  const common = {
+    NODE_ENV: opts.nodeEnv ?? 'development',
+    LOG_LEVEL: logLevel,
+    INTERNAL_AUTH_SECRET: secrets.internal,
+    NATS_URL: opts.real?.natsUrl,
+    EVENT_SUBJECT_PREFIX: iso ? `${iso}.` : undefined,
+  };
+  const started: RunningService[] = [];
+  const track = (s: RunningService) => (started.push(s), s);
+
+  try {
+    const user = track(
+      await startUserService(
+        parseUserConfig({ ...common, PORT: String(ports.user), ACCESS_TOKEN_SECRET: secrets.accessToken, MONGODB_URI: opts.real?.mongodbUri, MONGODB_DB: iso && `${iso}_user` }),
+        { bus, logger: logger('user') },
+      ),
+    );
+    const socialGraph = track(
+      await startSocialGraphService(
+        parseSocialGraphConfig({ ...common, PORT: String(ports.socialGraph), NEO4J_URI: opts.real?.neo4jUri, NEO4J_LABEL_PREFIX: iso, USER_URL: user.url }),
+        { bus, logger: logger('social-graph') },
+      ),
+    );
+    const post = track(
+      await startPostService(parsePostConfig({ ...common, PORT: String(ports.post), MONGODB_URI: opts.real?.mongodbUri, MONGODB_DB: iso && `${iso}_post` }), {
+        bus,
+        logger: logger('post'),
+      }),
+    );
+    const feed = track(
+      await startFeedService(parseFeedConfig({ ...common, PORT: String(ports.feed), SOCIAL_GRAPH_URL: socialGraph.url, POST_URL: post.url, REDIS_URL: opts.real?.redisUrl }), {
+        bus,
+        logger: logger('feed'),
+      }),
+    );
+    const gateway = track(
+      await startGateway(
+        parseGatewayConfig({
+          ...common,
+          PORT: String(ports.gateway),
+          ACCESS_TOKEN_SECRET: secrets.accessToken,
+          SUBGRAPH_URL_USER: user.url,
+          SUBGRAPH_URL_SOCIAL_GRAPH: socialGraph.url,
+          SUBGRAPH_URL_POST: post.url,
+          SUBGRAPH_URL_FEED: feed.url,
+        }),
+        { logger: logger('gateway') },
+      ),
+    );
+    return {
+      gatewayUrl: gateway.url,
+      services: { user, socialGraph, post, feed, gateway },
+      secrets,
+      bus,
+      stop: () => stopAll(started, bus),
+    };
+  } catch (err) {
+    await stopAll(started, bus);
+    throw err;
+  }
+}
+
+/** Stops in reverse start order: the gateway first so no new work reaches a stopping subgraph. */
+async function stopAll(services: RunningService[], bus: EventBus | undefined): Promise<void> {
+  for (const s of [...services].reverse()) await s.stop();
+  await bus?.close();
+}
