@@ -8,7 +8,13 @@ const EMBEDDED_PORTS = { gateway: 4000, user: 4001, socialGraph: 4002, post: 400
 function realStoresFromEnv() {
   const { MONGODB_URI, NEO4J_URI, REDIS_URL, NATS_URL } = process.env;
   if (!MONGODB_URI || !NEO4J_URI || !REDIS_URL || !NATS_URL) return undefined;
-  return { mongodbUri: MONGODB_URI, neo4jUri: NEO4J_URI, redisUrl: REDIS_URL, natsUrl: NATS_URL, isolation: `dev_${Date.now().toString(36)}` };
+  return {
+    mongodbUri: MONGODB_URI,
+    neo4jUri: NEO4J_URI,
+    redisUrl: REDIS_URL,
+    natsUrl: NATS_URL,
+    isolation: `dev_${Date.now().toString(36)}`,
+  };
 }
 
 async function main() {

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { ApolloServer } from '@apollo/server';
 import { ApolloGateway } from '@apollo/gateway';
-import { AccessTokens, InternalSigner, createLogger, maskUnexpectedErrors, startHttpService, type Logger, type RunningService } from '@social/kit';
+import {
+  AccessTokens,
+  InternalSigner,
+  createLogger,
+  maskUnexpectedErrors,
+  startHttpService,
+  type Logger,
+  type RunningService,
+} from '@social/kit';
 import type { GatewayConfig } from './config';
 import { ContextBuilder, type GatewayContext } from './context';
 import { SignedSubgraphDataSource } from './subgraph-data-source';
@@ -22,7 +30,10 @@ export async function startGateway(config: GatewayConfig, deps: { logger?: Logge
     logger,
     buildService: ({ name, url }) => new SignedSubgraphDataSource({ url: config.subgraphUrls[name] ?? url }),
   });
-  const contexts = new ContextBuilder(new AccessTokens(config.ACCESS_TOKEN_SECRET), new InternalSigner(config.INTERNAL_AUTH_SECRET, 'gateway'));
+  const contexts = new ContextBuilder(
+    new AccessTokens(config.ACCESS_TOKEN_SECRET),
+    new InternalSigner(config.INTERNAL_AUTH_SECRET, 'gateway'),
+  );
 
   return startHttpService<GatewayContext>({
     name: 'gateway',

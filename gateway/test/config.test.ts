@@ -8,7 +8,10 @@ describe('gateway configuration', () => {
   });
 
   it('maps SUBGRAPH_URL_<NAME> overrides to subgraph names', () => {
-    const config = parseGatewayConfig({ SUBGRAPH_URL_SOCIAL_GRAPH: 'http://graph:4002/graphql', SUBGRAPH_URL_USER: 'http://user:4001/graphql' });
+    const config = parseGatewayConfig({
+      SUBGRAPH_URL_SOCIAL_GRAPH: 'http://graph:4002/graphql',
+      SUBGRAPH_URL_USER: 'http://user:4001/graphql',
+    });
     expect(config.subgraphUrls).toEqual({ 'social-graph': 'http://graph:4002/graphql', user: 'http://user:4001/graphql' });
     expect(() => parseGatewayConfig({ SUBGRAPH_URL_USER: 'not a url' })).toThrow(/SUBGRAPH_URL_USER/);
   });

@@ -51,26 +51,19 @@ type SecretName = keyof typeof DEV_SECRETS;
  */
 export function serviceEnvSchema<S extends z.ZodRawShape, K extends SecretName = never>(shape: S, extraSecrets: readonly K[] = []) {
   const secretShape = Object.fromEntries(extraSecrets.map((k) => [k, z.preprocess(unsetIfEmpty, z.string().optional())]));
-  return z
-    .object({ ...baseEnvShape, ...secretShape, ...shape })
-    .transform((env, ctx) => {
-      const all = env as Record<string, unknown> & { NODE_ENV: string };
-      const resolved: Record<string, string> = {};
-      for (const name of ['INTERNAL_AUTH_SECRET', ...extraSecrets] as SecretName[]) {
-        resolved[name] = requireSecret(all.NODE_ENV, name, all[name] as string | undefined, ctx);
-      }
-      return { ...env, ...resolved } as Omit<typeof env, 'INTERNAL_AUTH_SECRET' | K> & { INTERNAL_AUTH_SECRET: string } & Record<K, string>;
-    });
+  return z.object({ ...baseEnvShape, ...secretShape, ...shape }).transform((env, ctx) => {
+    const all = env as Record<string, unknown> & { NODE_ENV: string };
+    const resolved: Record<string, string> = {};
+    for (const name of ['INTERNAL_AUTH_SECRET', ...extraSecrets] as SecretName[]) {
+      resolved[name] = requireSecret(all.NODE_ENV, name, all[name] as string | undefined, ctx);
+    }
+    return { ...env, ...resolved } as Omit<typeof env, 'INTERNAL_AUTH_SECRET' | K> & { INTERNAL_AUTH_SECRET: string } & Record<K, string>;
+  });
 }
 
 export const baseEnvSchema = serviceEnvSchema({});
 
-export function requireSecret(
-  nodeEnv: string,
-  name: SecretName,
-  value: string | undefined,
-  ctx: z.RefinementCtx,
-): string {
+export function requireSecret(nodeEnv: string, name: SecretName, value: string | undefined, ctx: z.RefinementCtx): string {
   if (value && value.length >= MIN_SECRET_LENGTH) return value;
   if (!value && nodeEnv !== 'production') return DEV_SECRETS[name];
   ctx.addIssue({

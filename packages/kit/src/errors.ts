@@ -26,14 +26,11 @@ export function appError(code: ErrorCode, message: string, extra: Record<string,
   });
 }
 
-export const badInput = (message: string, field?: string) =>
-  appError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
-export const unauthenticated = (message = 'You must be signed in to do this.') =>
-  appError(ErrorCode.UNAUTHENTICATED, message);
+export const badInput = (message: string, field?: string) => appError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
+export const unauthenticated = (message = 'You must be signed in to do this.') => appError(ErrorCode.UNAUTHENTICATED, message);
 export const forbidden = (message = 'You are not allowed to do this.') => appError(ErrorCode.FORBIDDEN, message);
 export const notFound = (message: string) => appError(ErrorCode.NOT_FOUND, message);
-export const conflict = (message: string, field?: string) =>
-  appError(ErrorCode.CONFLICT, message, field ? { field } : {});
+export const conflict = (message: string, field?: string) => appError(ErrorCode.CONFLICT, message, field ? { field } : {});
 export const serviceUnavailable = (message: string) => appError(ErrorCode.SERVICE_UNAVAILABLE, message);
 
 /** True for errors we raised on purpose; anything else is a bug or an outage and is masked. */

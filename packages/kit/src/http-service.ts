@@ -112,7 +112,11 @@ export function maskUnexpectedErrors(logger: Logger) {
     const code = formatted.extensions?.['code'];
     if (isAppError(original) || (code && code !== 'INTERNAL_SERVER_ERROR')) return formatted;
     logger.error({ err: original, path: formatted.path }, 'unexpected error');
-    return { message: 'Something went wrong on our side. Please try again.', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return {
+      message: 'Something went wrong on our side. Please try again.',
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
   };
 }
 

@@ -21,7 +21,10 @@ export interface InternalIdentity {
 
 export class InternalSigner {
   private readonly key: Uint8Array;
-  constructor(secret: string, private readonly caller: string) {
+  constructor(
+    secret: string,
+    private readonly caller: string,
+  ) {
     this.key = new TextEncoder().encode(secret);
   }
 

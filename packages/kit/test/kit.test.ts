@@ -23,7 +23,11 @@ const codeOf = (fn: () => unknown) => {
   }
   return undefined;
 };
-const asyncCodeOf = async (p: Promise<unknown>) => p.then(() => undefined, (err: GraphQLError) => err.extensions?.['code']);
+const asyncCodeOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (err: GraphQLError) => err.extensions?.['code'],
+  );
 
 describe('graphemeLength counts what a person sees', () => {
   it.each([
@@ -62,7 +66,12 @@ describe('cursors and page sizes', () => {
   });
 
   it('builds a connection from one extra row', () => {
-    const c = forwardConnection([1, 2, 3], 2, (n) => `c${n}`, (n) => n * 10);
+    const c = forwardConnection(
+      [1, 2, 3],
+      2,
+      (n) => `c${n}`,
+      (n) => n * 10,
+    );
     expect(c.edges).toEqual([
       { cursor: 'c1', node: 10 },
       { cursor: 'c2', node: 20 },
@@ -127,6 +136,8 @@ describe('configuration', () => {
   });
 
   it('lists every problem at once', () => {
-    expect(() => parseEnv(baseEnvSchema, { LOG_LEVEL: 'loud', SHUTDOWN_TIMEOUT_MS: 'soon' }, 'svc')).toThrow(/LOG_LEVEL[\s\S]*SHUTDOWN_TIMEOUT_MS/);
+    expect(() => parseEnv(baseEnvSchema, { LOG_LEVEL: 'loud', SHUTDOWN_TIMEOUT_MS: 'soon' }, 'svc')).toThrow(
+      /LOG_LEVEL[\s\S]*SHUTDOWN_TIMEOUT_MS/,
+    );
   });
 });

@@ -12,10 +12,7 @@ export const SUPERGRAPH_GRAPHQL = path.join(REPO_ROOT, 'supergraph.graphql');
 /** supergraph.yaml in rover's format: only the parts we use are required. */
 const supergraphYaml = z.object({
   federation_version: z.string().optional(),
-  subgraphs: z.record(
-    z.string(),
-    z.object({ routing_url: z.string().url(), schema: z.object({ file: z.string() }) }),
-  ),
+  subgraphs: z.record(z.string(), z.object({ routing_url: z.string().url(), schema: z.object({ file: z.string() }) })),
 });
 
 export interface CompositionResult {

@@ -16,7 +16,11 @@ export class GraphQLClient {
     return new GraphQLClient(this.url, token);
   }
 
-  async request<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
+  async request<T = Record<string, any>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ): Promise<GraphQLResponse<T>> {
     const res = await fetch(this.url, {
       method: 'POST',
       headers: {

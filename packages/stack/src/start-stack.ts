@@ -64,27 +64,51 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   try {
     const user = track(
       await startUserService(
-        parseUserConfig({ ...common, PORT: String(ports.user), ACCESS_TOKEN_SECRET: secrets.accessToken, MONGODB_URI: opts.real?.mongodbUri, MONGODB_DB: iso && `${iso}_user` }),
+        parseUserConfig({
+          ...common,
+          PORT: String(ports.user),
+          ACCESS_TOKEN_SECRET: secrets.accessToken,
+          MONGODB_URI: opts.real?.mongodbUri,
+          MONGODB_DB: iso && `${iso}_user`,
+        }),
         { bus, logger: logger('user') },
       ),
     );
     const socialGraph = track(
       await startSocialGraphService(
-        parseSocialGraphConfig({ ...common, PORT: String(ports.socialGraph), NEO4J_URI: opts.real?.neo4jUri, NEO4J_LABEL_PREFIX: iso, USER_URL: user.url }),
+        parseSocialGraphConfig({
+          ...common,
+          PORT: String(ports.socialGraph),
+          NEO4J_URI: opts.real?.neo4jUri,
+          NEO4J_LABEL_PREFIX: iso,
+          USER_URL: user.url,
+        }),
         { bus, logger: logger('social-graph') },
       ),
     );
     const post = track(
-      await startPostService(parsePostConfig({ ...common, PORT: String(ports.post), MONGODB_URI: opts.real?.mongodbUri, MONGODB_DB: iso && `${iso}_post` }), {
-        bus,
-        logger: logger('post'),
-      }),
+      await startPostService(
+        parsePostConfig({ ...common, PORT: String(ports.post), MONGODB_URI: opts.real?.mongodbUri, MONGODB_DB: iso && `${iso}_post` }),
+        {
+          bus,
+          logger: logger('post'),
+        },
+      ),
     );
     const feed = track(
-      await startFeedService(parseFeedConfig({ ...common, PORT: String(ports.feed), SOCIAL_GRAPH_URL: socialGraph.url, POST_URL: post.url, REDIS_URL: opts.real?.redisUrl }), {
-        bus,
-        logger: logger('feed'),
-      }),
+      await startFeedService(
+        parseFeedConfig({
+          ...common,
+          PORT: String(ports.feed),
+          SOCIAL_GRAPH_URL: socialGraph.url,
+          POST_URL: post.url,
+          REDIS_URL: opts.real?.redisUrl,
+        }),
+        {
+          bus,
+          logger: logger('feed'),
+        },
+      ),
     );
     const gateway = track(
       await startGateway(

@@ -13,10 +13,13 @@ describe('npm start demo network', () => {
     const seeded = await seedDemoNetwork(stack.gatewayUrl);
     expect(seeded.users).toBe(30);
     const anon = new GraphQLClient(stack.gatewayUrl);
-    const { login } = await anon.data(`mutation($h: String!, $p: String!) { login(input: { handleOrEmail: $h, password: $p }) { accessToken } }`, {
-      h: DEMO_LOGIN.handle,
-      p: DEMO_LOGIN.password,
-    });
+    const { login } = await anon.data(
+      `mutation($h: String!, $p: String!) { login(input: { handleOrEmail: $h, password: $p }) { accessToken } }`,
+      {
+        h: DEMO_LOGIN.handle,
+        p: DEMO_LOGIN.password,
+      },
+    );
     const me = anon.withToken(login.accessToken);
     const { homeTimeline } = await me.data(`{ homeTimeline(first: 10) { edges { node { text author { handle } } } } }`);
     expect(homeTimeline.edges).toHaveLength(10);

@@ -36,7 +36,12 @@ export function foundationStory(title: string, makeStack: () => Promise<Stack>) 
       const { register } = await anon.data(REGISTER, {
         input: { handle: handle(name), email: `${name}.${suffix}@example.com`, password: 'correct horse battery' },
       });
-      return { id: register.user.id, handle: register.user.handle, client: anon.withToken(register.accessToken), refreshToken: register.refreshToken };
+      return {
+        id: register.user.id,
+        handle: register.user.handle,
+        client: anon.withToken(register.accessToken),
+        refreshToken: register.refreshToken,
+      };
     }
 
     beforeAll(async () => {

@@ -10,8 +10,19 @@ const SECRET = config.INTERNAL_AUTH_SECRET;
 const HOME = /* GraphQL */ `
   query Home($first: Int, $after: String) {
     homeTimeline(first: $first, after: $after) {
-      edges { cursor node { __typename id } }
-      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      edges {
+        cursor
+        node {
+          __typename
+          id
+        }
+      }
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        startCursor
+        endCursor
+      }
     }
   }
 `;
@@ -38,7 +49,8 @@ describe('feed service over HTTP (memory sources)', () => {
     await service?.stop();
   });
 
-  const asViewer = async (variables: Record<string, unknown> = {}) => gql(service.url, HOME, variables, await gatewayHeader(SECRET, viewer));
+  const asViewer = async (variables: Record<string, unknown> = {}) =>
+    gql(service.url, HOME, variables, await gatewayHeader(SECRET, viewer));
 
   it('returns Post references newest first, with opaque cursors and pageInfo', async () => {
     const res = await asViewer({ first: 3 });

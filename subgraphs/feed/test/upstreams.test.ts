@@ -5,7 +5,8 @@ import { gatewayHeader, gql } from '../src/testing/http';
 import { deadUrl, startStubGraphQLServer, type StubGraphQLServer } from '../src/testing/stub-graphql-server';
 
 const SECRET = 'feed-upstream-test-secret-0123456789abcdef';
-const HOME = 'query($first:Int,$after:String){ homeTimeline(first:$first, after:$after){ edges { node { id } } pageInfo { hasNextPage } } }';
+const HOME =
+  'query($first:Int,$after:String){ homeTimeline(first:$first, after:$after){ edges { node { id } } pageInfo { hasNextPage } } }';
 
 const viewer = newId();
 const followees = [newId(), newId()];
@@ -13,7 +14,14 @@ const postIds = [newId(), newId(), newId()].reverse(); // newest first, as the p
 
 const startFeed = (socialGraphUrl: string, postUrl: string) =>
   startFeedService(
-    parseFeedConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', INTERNAL_AUTH_SECRET: SECRET, SOCIAL_GRAPH_URL: socialGraphUrl, POST_URL: postUrl }),
+    parseFeedConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      INTERNAL_AUTH_SECRET: SECRET,
+      SOCIAL_GRAPH_URL: socialGraphUrl,
+      POST_URL: postUrl,
+    }),
   );
 
 const ready = async (service: RunningService) => {

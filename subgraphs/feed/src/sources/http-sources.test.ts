@@ -73,7 +73,10 @@ describe('HTTP sources against stub subgraphs', () => {
 
   it.each([
     ['HttpFollowingSource', (url: string) => new HttpFollowingSource(client(url, 'social graph')).followingIds(viewer, 10)],
-    ['HttpPostSource', (url: string) => new HttpPostSource(client(url, 'post')).recentPostIds({ authorIds: [viewer], limit: 2, before: null }, viewer)],
+    [
+      'HttpPostSource',
+      (url: string) => new HttpPostSource(client(url, 'post')).recentPostIds({ authorIds: [viewer], limit: 2, before: null }, viewer),
+    ],
   ])('%s raises SERVICE_UNAVAILABLE when the upstream is down', async (_name, call) => {
     await expect(call(await deadUrl())).rejects.toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE' } });
   });

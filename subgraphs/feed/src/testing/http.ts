@@ -7,7 +7,12 @@ export interface GraphQLResponse {
 }
 
 /** Posts one GraphQL operation to a started service, optionally with an internal signature header. */
-export async function gql(url: string, query: string, variables: Record<string, unknown> = {}, authHeader?: string): Promise<GraphQLResponse> {
+export async function gql(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  authHeader?: string,
+): Promise<GraphQLResponse> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(authHeader ? { [INTERNAL_AUTH_HEADER]: authHeader } : {}) },
