@@ -29,6 +29,7 @@ function preset(rootDir) {
     transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
     testEnvironmentOptions: { customExportConditions: ['@social/source', 'node', 'require', 'default'] },
     testTimeout: 60_000,
+    reporters: ['default', path.join(__dirname, 'scripts', 'jest-summary-reporter.js')],
   };
 }
 

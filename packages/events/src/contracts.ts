@@ -13,6 +13,16 @@ export const eventSchemas = {
   'user.unfollowed': z.object({ followerId: id, followeeId: id }),
   'post.created': z.object({ postId: id, authorId: id, createdAt: z.string() }),
   'post.deleted': z.object({ postId: id, authorId: id }),
+  // Social graph (issue 4): blocks remove follows both ways; VIP status switches an author to pull mode in the feed.
+  'user.blocked': z.object({ blockerId: id, blockedId: id }),
+  'user.unblocked': z.object({ blockerId: id, blockedId: id }),
+  'user.vip-changed': z.object({ userId: id, isVip: z.boolean(), followerCount: z.number().int().nonnegative() }),
+  // Interactions (issue 5): `userId` is who acted; `authorId`/`postAuthorId` is who gets notified.
+  'post.liked': z.object({ postId: id, authorId: id, userId: id }),
+  'post.unliked': z.object({ postId: id, authorId: id, userId: id }),
+  'comment.added': z.object({ commentId: id, postId: id, postAuthorId: id, authorId: id, createdAt: z.string() }),
+  'comment.deleted': z.object({ commentId: id, postId: id, postAuthorId: id, authorId: id }),
+  'user.mentioned': z.object({ mentionedUserId: id, byUserId: id, postId: id, commentId: id.nullable() }),
 } as const;
 
 export const EVENT_VERSION = 1;
