@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
+export * from './private-server';
+
 /**
  * Addresses of the real servers started by scripts/services (MongoDB wire, Neo4j, Redis, NATS).
  * Integration and end-to-end tests need them; when they are missing the test fails with a message
