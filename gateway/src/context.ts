@@ -1,8 +1,17 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { AccessTokens, InternalSigner, unauthenticated } from '@social/kit';
 
+/** A subgraph answered with a fallback instead of live data (e.g. popular accounts for suggestions). */
+export interface DegradedNotice {
+  field: string;
+  reason: string;
+  fallback: string;
+}
+
 export interface GatewayContext {
   viewerId: string | null;
+  /** Collected from subgraph responses' `extensions.degraded` and returned in the client response's extensions. */
+  degraded: DegradedNotice[];
   /** Signed once per client request and reused for every subgraph fetch the plan makes. */
   internalToken: string;
 }
@@ -20,7 +29,7 @@ export class ContextBuilder {
 
   async build(headers: IncomingHttpHeaders): Promise<GatewayContext> {
     const viewerId = await this.viewerFrom(headers.authorization);
-    return { viewerId, internalToken: await this.signer.sign(viewerId) };
+    return { viewerId, internalToken: await this.signer.sign(viewerId), degraded: [] };
   }
 
   private async viewerFrom(authorization: string | undefined): Promise<string | null> {

@@ -13,9 +13,10 @@ import {
 import type { GatewayConfig } from './config';
 import { ContextBuilder, type GatewayContext } from './context';
 import { SignedSubgraphDataSource } from './subgraph-data-source';
+import { degradedExtensionsPlugin } from './degraded-plugin';
 
 export { parseGatewayConfig, type GatewayConfig } from './config';
-export type { GatewayContext } from './context';
+export type { DegradedNotice, GatewayContext } from './context';
 
 /**
  * The one endpoint clients use: @apollo/gateway executes query plans over the static supergraph
@@ -44,7 +45,7 @@ export async function startGateway(config: GatewayConfig, deps: { logger?: Logge
     apollo: (plugins) =>
       new ApolloServer<GatewayContext>({
         gateway,
-        plugins,
+        plugins: [...plugins, degradedExtensionsPlugin()],
         introspection: config.INTROSPECTION,
         formatError: maskUnexpectedErrors(logger),
         hideSchemaDetailsFromClientErrors: config.NODE_ENV === 'production',
