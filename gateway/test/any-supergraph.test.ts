@@ -27,7 +27,7 @@ describe('gateway on a supergraph file of our choosing', () => {
       req.on('data', (c) => (body += c));
       req.on('end', async () => {
         const identity = await verifier.verify(req.headers[INTERNAL_AUTH_HEADER] as string).catch(() => null);
-        seenViewers.push(identity?.viewerId ?? 'UNSIGNED');
+        seenViewers.push(identity ? identity.viewerId : 'UNSIGNED');
         res.setHeader('content-type', 'application/json');
         res.end(
           JSON.stringify({
