@@ -3,7 +3,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { createLogger, newId } from '@social/kit';
 import { eventually, realServers, uniqueName } from '@social/test-kit';
-import { EVENT_VERSION } from './contracts';
+import { EVENT_VERSION, subjects } from './contracts';
 import { CONTRACT_RETRY_DELAY_MS, eventBusContract } from './event-bus.contract';
 import { JetStreamEventBus, type JetStreamEventBusOptions } from './jetstream-bus';
 
@@ -45,15 +45,21 @@ describe('JetStreamEventBus', () => {
     const { bus, prefix, cleanup } = await isolatedBus();
     try {
       const nc = await connect({ servers: natsUrl });
-      const jsm = await jetstreamManager(nc);
-      const { config } = await jsm.streams.info(bus.streamName);
-      expect(bus.streamName).toBe(`EVENTS_${prefix.slice(0, -1)}`);
-      expect(config.subjects.sort()).toEqual([`${prefix}post.>`, `${prefix}user.>`]);
-      expect(config.storage).toBe('file');
-      expect(config.duplicate_window).toBe(120_000_000_000);
-      expect(config.max_age).toBe(7 * 24 * 3600 * 1_000_000_000);
-      expect((await jsm.streams.info(bus.deadLetterStreamName)).config.subjects).toEqual([`${prefix}dlq.>`]);
-      await nc.close();
+      try {
+        const jsm = await jetstreamManager(nc);
+        const { config } = await jsm.streams.info(bus.streamName);
+        expect(bus.streamName).toBe(`EVENTS_${prefix.slice(0, -1)}`);
+        // One wildcard per first token of the contract subjects (user.*, post.*, comment.*, ...).
+        const families = [...new Set(subjects.map((s) => s.split('.')[0]))].map((f) => `${prefix}${f}.>`).sort();
+        expect(families).toContain(`${prefix}comment.>`);
+        expect(config.subjects.sort()).toEqual(families);
+        expect(config.storage).toBe('file');
+        expect(config.duplicate_window).toBe(120_000_000_000);
+        expect(config.max_age).toBe(7 * 24 * 3600 * 1_000_000_000);
+        expect((await jsm.streams.info(bus.deadLetterStreamName)).config.subjects).toEqual([`${prefix}dlq.>`]);
+      } finally {
+        await nc.close(); // closed even when an expectation fails, or jest never exits
+      }
       // A second connect on the same prefix (another instance, a redeploy) accepts the existing streams.
       const again = await JetStreamEventBus.connect({ servers: natsUrl, subjectPrefix: prefix, logger });
       await again.close();
