@@ -76,6 +76,7 @@ describe('SessionService', () => {
       markUsed: (h, now) => inner.markUsed(h, now),
       findByHash: (h) => inner.findByHash(h),
       revokeFamily: (f, now) => inner.revokeFamily(f, now),
+      isFamilyRevoked: (f) => inner.isFamilyRevoked(f),
       insert: async (token) => {
         if (raceFamily === token.familyId) await inner.revokeFamily(token.familyId, new Date());
         return inner.insert(token);
@@ -88,6 +89,29 @@ describe('SessionService', () => {
     // Whatever successor was inserted is revoked too.
     const family = raceFamily;
     expect(await inner.revokeFamily(family, new Date())).toBe(0);
+  });
+
+  it('refuses the successor when a non-atomic bulk revoke had recorded the family but not yet marked the token', async () => {
+    // FerretDB v1 applies updateMany row by row: a racing reuse may have written the family row and
+    // not yet reached the presented token when our successor is inserted. The family row decides.
+    const inner = new MemoryRefreshTokenStore();
+    const halfRevoked = new Set<string>();
+    let raceFamily: string | null = null;
+    const racing: RefreshTokenStore = {
+      markUsed: (h, now) => inner.markUsed(h, now),
+      findByHash: (h) => inner.findByHash(h),
+      revokeFamily: (f, now) => inner.revokeFamily(f, now),
+      isFamilyRevoked: async (f) => halfRevoked.has(f) || inner.isFamilyRevoked(f),
+      insert: async (token) => {
+        if (raceFamily === token.familyId) halfRevoked.add(token.familyId); // the family row only
+        return inner.insert(token);
+      },
+    };
+    const { sessions } = setup(racing);
+    const first = await sessions.start(newId());
+    raceFamily = (await inner.findByHash(hashRefreshToken(first.refreshToken)))!.familyId;
+    await expect(sessions.rotate(first.refreshToken)).rejects.toMatchObject(unauthenticated(/already used/));
+    expect(await inner.revokeFamily(raceFamily, new Date())).toBe(0); // the successor was revoked as well
   });
 
   it('ends a session on logout, idempotently, and ignores unknown tokens', async () => {

@@ -49,13 +49,13 @@ export class SessionService {
     const store = this.deps.refreshTokens;
     const claimed = await store.markUsed(tokenHash, this.now());
     if (!claimed) throw await this.refusal(tokenHash);
+    if (await store.isFamilyRevoked(claimed.familyId)) throw unauthenticated(INVALID);
 
     const session = await this.issue(claimed.userId, claimed.familyId);
-    // A reuse of the same token detected concurrently may have revoked the family just before our
-    // successor was inserted, which would leave it alive. revokeFamily also marks the presented
-    // token, so seeing it revoked now means: revoke again (covering the successor) and refuse.
-    const after = await store.findByHash(tokenHash);
-    if (after?.revokedAt) {
+    // A reuse detected concurrently may have revoked the family while our successor was being
+    // inserted, and a bulk revoke can miss a token inserted mid-way. The family row is written before
+    // any token is marked, so seeing it now means: revoke again (covering the successor) and refuse.
+    if (await store.isFamilyRevoked(claimed.familyId)) {
       await store.revokeFamily(claimed.familyId, this.now());
       throw unauthenticated(REUSED);
     }

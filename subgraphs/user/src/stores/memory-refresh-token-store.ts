@@ -7,6 +7,7 @@ import type { NewRefreshToken, RefreshTokenRecord, RefreshTokenStore } from './r
 export class MemoryRefreshTokenStore implements RefreshTokenStore {
   private readonly byHash = new Map<string, RefreshTokenRecord>();
   private readonly hashesByFamily = new Map<string, string[]>();
+  private readonly revokedFamilies = new Set<string>();
 
   async insert(token: NewRefreshToken): Promise<RefreshTokenRecord> {
     if (this.byHash.has(token.tokenHash)) throw new Error('duplicate refresh token hash');
@@ -26,6 +27,7 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
   }
 
   async revokeFamily(familyId: string, now: Date): Promise<number> {
+    this.revokedFamilies.add(familyId);
     let revoked = 0;
     for (const hash of this.hashesByFamily.get(familyId) ?? []) {
       const record = this.byHash.get(hash);
@@ -35,6 +37,10 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
       }
     }
     return revoked;
+  }
+
+  async isFamilyRevoked(familyId: string): Promise<boolean> {
+    return this.revokedFamilies.has(familyId);
   }
 
   async findByHash(tokenHash: string): Promise<RefreshTokenRecord | null> {

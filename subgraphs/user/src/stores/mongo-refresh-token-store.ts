@@ -35,10 +35,25 @@ const tokenUseSchema = new Schema<TokenUseDoc>(
   { collection: 'refresh_token_uses', versionKey: false },
 );
 
+/**
+ * One row per revoked family, keyed by familyId. Written BEFORE the family's tokens are marked: a bulk
+ * update is not atomic on FerretDB v1, so a successor token inserted while it runs could be missed;
+ * the session service checks this row after every rotation, which closes that gap.
+ */
+interface RevokedFamilyDoc {
+  _id: string;
+  revokedAt: Date;
+}
+const revokedFamilySchema = new Schema<RevokedFamilyDoc>(
+  { _id: { type: String, required: true }, revokedAt: { type: Date, required: true } },
+  { collection: 'refresh_token_revoked_families', versionKey: false },
+);
+
 export class MongoRefreshTokenStore implements RefreshTokenStore {
   private constructor(
     private readonly tokens: Model<RefreshTokenRecord>,
     private readonly uses: Model<TokenUseDoc>,
+    private readonly revokedFamilies: Model<RevokedFamilyDoc>,
   ) {}
 
   static async open(conn: Connection): Promise<MongoRefreshTokenStore> {
@@ -47,9 +62,13 @@ export class MongoRefreshTokenStore implements RefreshTokenStore {
       conn.model<RefreshTokenRecord>('RefreshToken', refreshTokenSchema);
     const uses =
       (conn.models['RefreshTokenUse'] as Model<TokenUseDoc> | undefined) ?? conn.model<TokenUseDoc>('RefreshTokenUse', tokenUseSchema);
+    const revokedFamilies =
+      (conn.models['RefreshTokenRevokedFamily'] as Model<RevokedFamilyDoc> | undefined) ??
+      conn.model<RevokedFamilyDoc>('RefreshTokenRevokedFamily', revokedFamilySchema);
     await tokens.createIndexes();
     await uses.createIndexes();
-    return new MongoRefreshTokenStore(tokens, uses);
+    await revokedFamilies.createIndexes();
+    return new MongoRefreshTokenStore(tokens, uses, revokedFamilies);
   }
 
   async insert(token: NewRefreshToken): Promise<RefreshTokenRecord> {
@@ -77,8 +96,16 @@ export class MongoRefreshTokenStore implements RefreshTokenStore {
   }
 
   async revokeFamily(familyId: string, now: Date): Promise<number> {
+    // Upsert by _id: revoking twice (two reuses, a reuse then a logout) is fine.
+    await this.revokedFamilies.updateOne({ _id: familyId }, { $setOnInsert: { revokedAt: now } }, { upsert: true }).catch((err: { code?: number }) => {
+      if (err.code !== 11000) throw err; // a concurrent revocation inserted it first
+    });
     const result = await this.tokens.updateMany({ familyId, revokedAt: null }, { $set: { revokedAt: now } });
     return result.modifiedCount;
+  }
+
+  async isFamilyRevoked(familyId: string): Promise<boolean> {
+    return (await this.revokedFamilies.exists({ _id: familyId })) !== null;
   }
 
   async findByHash(tokenHash: string): Promise<RefreshTokenRecord | null> {

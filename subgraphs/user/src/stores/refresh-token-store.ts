@@ -24,7 +24,13 @@ export interface RefreshTokenStore {
    * token exactly one gets the record.
    */
   markUsed(tokenHash: string, now: Date): Promise<RefreshTokenRecord | null>;
-  /** Revokes every not yet revoked token of the family; returns how many it revoked. */
+  /**
+   * Revokes the family: first records the family itself as revoked (so a token inserted into it
+   * later, e.g. by a refresh racing with the reuse, is dead too), then marks every not yet revoked
+   * token; returns how many tokens it marked.
+   */
   revokeFamily(familyId: string, now: Date): Promise<number>;
+  /** Whether the family was revoked, whatever its individual tokens say. */
+  isFamilyRevoked(familyId: string): Promise<boolean>;
   findByHash(tokenHash: string): Promise<RefreshTokenRecord | null>;
 }
