@@ -15,9 +15,16 @@ export class SignedSubgraphDataSource extends RemoteGraphQLDataSource<GatewayCon
     if (token) request.http?.headers.set(INTERNAL_AUTH_HEADER, token);
   }
 
-  override didReceiveResponse({ response, context }: { response: GatewayGraphQLResponse; context: GatewayContext }): GatewayGraphQLResponse {
+  override didReceiveResponse({
+    response,
+    context,
+  }: {
+    response: GatewayGraphQLResponse;
+    context: GatewayContext;
+  }): GatewayGraphQLResponse {
     const degraded = response.extensions?.['degraded'];
-    if (Array.isArray(degraded) && Array.isArray(context.degraded)) context.degraded.push(...(degraded.filter(isNotice) as DegradedNotice[]));
+    if (Array.isArray(degraded) && Array.isArray(context.degraded))
+      context.degraded.push(...(degraded.filter(isNotice) as DegradedNotice[]));
     return response;
   }
 }

@@ -48,7 +48,13 @@ describe('gateway on a supergraph file of our choosing', () => {
     writeFileSync(file, composed.supergraphSdl);
 
     gateway = await startGateway(
-      parseGatewayConfig({ PORT: '0', LOG_LEVEL: 'silent', SUPERGRAPH_PATH: file, SUBGRAPH_URL_STUB: stubUrl, INTERNAL_AUTH_SECRET: SECRET }),
+      parseGatewayConfig({
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        SUPERGRAPH_PATH: file,
+        SUBGRAPH_URL_STUB: stubUrl,
+        INTERNAL_AUTH_SECRET: SECRET,
+      }),
     );
   });
 

@@ -44,7 +44,10 @@ function command(kind: ServerKind, port: number, dir: string, home: string): { c
   switch (kind) {
     case 'redis':
       // No persistence, as in scripts/services: a restart loses what was in memory, which is the point of the tests.
-      return { cmd: 'redis-server', args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir] };
+      return {
+        cmd: 'redis-server',
+        args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+      };
     case 'nats': {
       const conf = path.join(dir, 'nats.conf');
       writeFileSync(conf, `listen: 127.0.0.1:${port}\njetstream {\n  store_dir: "${path.join(dir, 'js')}"\n  sync_interval: always\n}\n`);
@@ -55,14 +58,35 @@ function command(kind: ServerKind, port: number, dir: string, home: string): { c
       mkdirSync(sqlite, { recursive: true });
       return {
         cmd: path.join(home, 'bin', 'ferretdb'),
-        args: [`--handler=sqlite`, `--sqlite-url=file:${sqlite}/`, `--listen-addr=127.0.0.1:${port}`, `--state-dir=${dir}`, '--debug-addr=-', '--telemetry=disable', '--log-level=error'],
+        args: [
+          `--handler=sqlite`,
+          `--sqlite-url=file:${sqlite}/`,
+          `--listen-addr=127.0.0.1:${port}`,
+          `--state-dir=${dir}`,
+          '--debug-addr=-',
+          '--telemetry=disable',
+          '--log-level=error',
+        ],
       };
     }
     case 'neo4j': {
       const lib = path.join(home, 'neo4j');
       return {
         cmd: 'java',
-        args: ['-Xms128m', '-Xmx512m', '-XX:+UseG1GC', '--add-opens=java.base/java.nio=ALL-UNNAMED', '--add-opens=java.base/sun.nio.ch=ALL-UNNAMED', '--add-opens=java.base/java.io=ALL-UNNAMED', '--add-opens=java.base/java.lang=ALL-UNNAMED', '-cp', `${lib}/launcher.jar:${lib}/lib/*`, 'Launcher', path.join(dir, 'neo4j'), String(port)],
+        args: [
+          '-Xms128m',
+          '-Xmx512m',
+          '-XX:+UseG1GC',
+          '--add-opens=java.base/java.nio=ALL-UNNAMED',
+          '--add-opens=java.base/sun.nio.ch=ALL-UNNAMED',
+          '--add-opens=java.base/java.io=ALL-UNNAMED',
+          '--add-opens=java.base/java.lang=ALL-UNNAMED',
+          '-cp',
+          `${lib}/launcher.jar:${lib}/lib/*`,
+          'Launcher',
+          path.join(dir, 'neo4j'),
+          String(port),
+        ],
         readyLine: /NEO4J READY/,
       };
     }
@@ -70,7 +94,12 @@ function command(kind: ServerKind, port: number, dir: string, home: string): { c
 }
 
 const urlOf = (kind: ServerKind, port: number) =>
-  ({ redis: `redis://127.0.0.1:${port}`, nats: `nats://127.0.0.1:${port}`, mongo: `mongodb://127.0.0.1:${port}/`, neo4j: `bolt://127.0.0.1:${port}` })[kind];
+  ({
+    redis: `redis://127.0.0.1:${port}`,
+    nats: `nats://127.0.0.1:${port}`,
+    mongo: `mongodb://127.0.0.1:${port}/`,
+    neo4j: `bolt://127.0.0.1:${port}`,
+  })[kind];
 
 async function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
