@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { parseEnv, port, serviceEnvSchema, type Env } from '@social/kit';
+import { int, parseEnv, port, serviceEnvSchema, type Env } from '@social/kit';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const SUBGRAPH_URL_PREFIX = 'SUBGRAPH_URL_';
@@ -10,6 +10,8 @@ const gatewayEnvSchema = serviceEnvSchema(
     PORT: port(4000),
     SUPERGRAPH_PATH: z.string().default(path.join(REPO_ROOT, 'supergraph.graphql')),
     INTROSPECTION: z.enum(['true', 'false']).optional(),
+    /** Gateway processes sharing the port (Node cluster): 1 = a single process (default), 0 = one per core. */
+    GATEWAY_WORKERS: int(1, 0),
   },
   ['ACCESS_TOKEN_SECRET'],
 ).transform((env) => ({

@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { AccessTokens, InternalSigner, unauthenticated } from '@social/kit';
+import { unauthenticated } from '@social/kit';
+import type { InternalTokenCache } from './internal-tokens';
+import type { VerifiedAccessTokens } from './verified-access-tokens';
 
 /** A subgraph answered with a fallback instead of live data (e.g. popular accounts for suggestions). */
 export interface DegradedNotice {
@@ -12,7 +14,7 @@ export interface GatewayContext {
   viewerId: string | null;
   /** Collected from subgraph responses' `extensions.degraded` and returned in the client response's extensions. */
   degraded: DegradedNotice[];
-  /** Signed once per client request and reused for every subgraph fetch the plan makes. */
+  /** The viewer's internal token (signed once per viewer and reused for about 50 s), sent on every subgraph fetch. */
   internalToken: string;
 }
 
@@ -23,13 +25,13 @@ export interface GatewayContext {
  */
 export class ContextBuilder {
   constructor(
-    private readonly tokens: AccessTokens,
-    private readonly signer: InternalSigner,
+    private readonly tokens: VerifiedAccessTokens,
+    private readonly internalTokens: InternalTokenCache,
   ) {}
 
   async build(headers: IncomingHttpHeaders): Promise<GatewayContext> {
     const viewerId = await this.viewerFrom(headers.authorization);
-    return { viewerId, internalToken: await this.signer.sign(viewerId), degraded: [] };
+    return { viewerId, internalToken: await this.internalTokens.get(viewerId), degraded: [] };
   }
 
   private async viewerFrom(authorization: string | undefined): Promise<string | null> {

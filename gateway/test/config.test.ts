@@ -24,6 +24,15 @@ describe('gateway configuration', () => {
     expect(() => parseGatewayConfig({ NODE_ENV: 'production' })).toThrow(/ACCESS_TOKEN_SECRET/);
   });
 
+  it('runs one process unless GATEWAY_WORKERS asks for more (0 = one per core)', () => {
+    expect(parseGatewayConfig({}).GATEWAY_WORKERS).toBe(1);
+    expect(parseGatewayConfig({ GATEWAY_WORKERS: '' }).GATEWAY_WORKERS).toBe(1);
+    expect(parseGatewayConfig({ GATEWAY_WORKERS: '0' }).GATEWAY_WORKERS).toBe(0);
+    expect(parseGatewayConfig({ GATEWAY_WORKERS: '4' }).GATEWAY_WORKERS).toBe(4);
+    expect(() => parseGatewayConfig({ GATEWAY_WORKERS: '-1' })).toThrow(/GATEWAY_WORKERS/);
+    expect(() => parseGatewayConfig({ GATEWAY_WORKERS: 'many' })).toThrow(/GATEWAY_WORKERS/);
+  });
+
   it('reads routing URLs from the supergraph with overrides applied', () => {
     const sdl = `enum join__Graph {
   FEED @join__graph(name: "feed", url: "http://127.0.0.1:4004/graphql")

@@ -1,4 +1,4 @@
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
@@ -26,6 +26,8 @@ export interface SubgraphOptions<C extends BaseContext> {
   shutdownTimeoutMs?: number;
   /** Request body cap; internal batch calls (thousands of ids) may need more than a client request. */
   maxBodyBytes?: number;
+  /** Extra Apollo Server plugins (e.g. one that adds `extensions.degraded` to responses). */
+  plugins?: ApolloServerPlugin<C>[];
 }
 
 export function loadSchemaFile(path: string) {
@@ -49,7 +51,7 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphOptions
       new ApolloServer<C>({
         schema,
         // Inline traces feed Apollo Studio, which this deployment does not use; skip their per-request cost.
-        plugins: [...plugins, ApolloServerPluginInlineTraceDisabled()],
+        plugins: [...plugins, ...(opts.plugins ?? []), ApolloServerPluginInlineTraceDisabled()],
         formatError: maskUnexpectedErrors(opts.logger),
         // Subgraphs are only reached through the gateway; suggestions would leak schema to a prober.
         hideSchemaDetailsFromClientErrors: true,
