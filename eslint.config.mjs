@@ -36,8 +36,9 @@ export default tseslint.config(
     },
   },
   {
-    // The one place per service allowed to read the environment, plus test and build tooling.
-    files: ['**/config.ts', 'codegen.ts', 'packages/test-kit/**', 'jest.preset.js', 'scripts/**'],
+    // The one place per service allowed to read the environment, plus test and build tooling (tests
+    // hand their environment to the processes they spawn).
+    files: ['**/config.ts', 'codegen.ts', 'packages/test-kit/**', 'jest.preset.js', 'scripts/**', '**/*.test.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

@@ -79,6 +79,7 @@ export function runPrimary(count: number, logger: Logger, timeoutMs: number): vo
  * Ctrl-C reaches every process of the group, and the workers must not race the primary's orderly stop.
  */
 export async function runWorker(start: () => Promise<RunningService>, logger: Logger, timeoutMs: number): Promise<void> {
+  // eslint-disable-next-line prefer-const -- assigned after the handlers that read it are registered
   let service: RunningService | undefined;
   let stopping = false;
   const stop = () => {
