@@ -81,6 +81,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           PORT: String(ports.socialGraph),
           NEO4J_URI: opts.real?.neo4jUri,
           NEO4J_LABEL_PREFIX: iso,
+          REDIS_URL: opts.real?.redisUrl,
+          REDIS_KEY_PREFIX: iso && `${iso}:sg:`,
           USER_URL: user.url,
         }),
         { bus, logger: logger('social-graph') },

@@ -13,6 +13,25 @@ describe('parseSocialGraphConfig', () => {
     expect(config.NEO4J_URI).toBeUndefined();
     expect(config.NEO4J_USER).toBeUndefined();
     expect(config.NATS_URL).toBeUndefined();
+    expect(config.REDIS_URL).toBeUndefined();
+  });
+
+  it('has the documented defaults for the cache, VIP status, suggestions and the relay', () => {
+    expect(parseSocialGraphConfig({})).toMatchObject({
+      REDIS_KEY_PREFIX: 'sg:',
+      CACHE_TTL_MS: 60_000,
+      NEO4J_TX_TIMEOUT_MS: 5_000,
+      VIP_THRESHOLD: 10_000,
+      SUGGESTIONS_MAX_AGE_MS: 2 * 3600_000,
+      SUGGESTIONS_PRECOMPUTE_INTERVAL_MS: 3600_000,
+      ACTIVE_USER_DAYS: 7,
+      SUGGESTIONS_TIMEOUT_MS: 1_000,
+      POPULAR_REFRESH_MS: 300_000,
+      OUTBOX_POLL_MS: 2_000,
+    });
+    expect(parseSocialGraphConfig({ CACHE_TTL_MS: '0', VIP_THRESHOLD: '500' })).toMatchObject({ CACHE_TTL_MS: 0, VIP_THRESHOLD: 500 });
+    expect(() => parseSocialGraphConfig({ VIP_THRESHOLD: '0' })).toThrow(/VIP_THRESHOLD/);
+    expect(() => parseSocialGraphConfig({ REDIS_URL: 'not a url' })).toThrow(/REDIS_URL/);
   });
 
   it('reads the stores and treats empty strings as unset', () => {

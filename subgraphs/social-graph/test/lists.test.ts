@@ -137,18 +137,18 @@ describe('follower and following lists, counts and relations', () => {
     ]);
   });
 
-  it('batches: 20 users cost one counts call and one isFollowing call, not 20 each', async () => {
+  it('batches: 20 users cost one stats call (for the cache misses) and one isFollowing call, not 20 each', async () => {
     const [me] = h.people(1) as [string];
     const others = h.people(20);
     for (const other of others.slice(0, 5)) await follow(me, other);
-    const counts = h.calls['counts'] ?? 0;
+    const counts = h.calls['stats'] ?? 0;
     const relations = h.calls['isFollowing'] ?? 0;
     const res = await h.gql(ENTITIES, { reps: reps(others) }, { viewerId: me });
     expect(res.errors).toBeUndefined();
     const users = res.data!['_entities'] as { followerCount: number; isFollowing: boolean }[];
     expect(users.map((u) => u.followerCount)).toEqual(others.map((_, i) => (i < 5 ? 1 : 0)));
     expect(users.map((u) => u.isFollowing)).toEqual(others.map((_, i) => i < 5));
-    expect((h.calls['counts'] ?? 0) - counts).toBe(1);
+    expect((h.calls['stats'] ?? 0) - counts).toBe(1);
     expect((h.calls['isFollowing'] ?? 0) - relations).toBe(1);
   });
 
@@ -156,14 +156,15 @@ describe('follower and following lists, counts and relations', () => {
     const [star] = h.people(1) as [string];
     const fans = h.people(20);
     for (const fan of fans) await follow(fan, star);
-    const counts = h.calls['counts'] ?? 0;
+    const counts = h.calls['stats'] ?? 0;
     const res = await h.gql(
       `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on User { followers(first: 20) { edges { node { id followerCount followingCount isFollowing } } } } } }`,
       { reps: reps([star]) },
       { viewerId: star },
     );
     expect(res.errors).toBeUndefined();
-    expect((h.calls['counts'] ?? 0) - counts).toBe(1);
+    // The follows above cached every fan's counts; whatever is not cached is read in one batch.
+    expect((h.calls['stats'] ?? 0) - counts).toBeLessThanOrEqual(1);
   });
 });
 

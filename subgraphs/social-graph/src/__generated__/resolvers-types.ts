@@ -19,6 +19,17 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** The result of a block or unblock. Both are idempotent: repeating one is not an error. */
+export type BlockPayload = {
+  __typename?: 'BlockPayload';
+  /** False when nothing changed because the viewer had already blocked (or had not blocked) this person. */
+  changed: Scalars['Boolean']['output'];
+  /** The person blocked or unblocked (read `blockedByViewer` from here). */
+  user: User;
+  /** The signed-in viewer (read `followingCount` and `followerCount` from here: a block removes follows both ways). */
+  viewer: User;
+};
+
 /** The result of a follow or unfollow. Both are idempotent: repeating one is not an error. */
 export type FollowPayload = {
   __typename?: 'FollowPayload';
@@ -30,13 +41,54 @@ export type FollowPayload = {
   viewer: User;
 };
 
+/** Which of the people you follow follow a given profile. */
+export type FollowedByPeopleYouFollow = {
+  __typename?: 'FollowedByPeopleYouFollow';
+  /**
+   * A few of them to name, the most followed first. `first` is 1..10 (default 3); show "and N others"
+   * with N = totalCount minus the number shown.
+   */
+  sample: Array<User>;
+  /** How many of the people you follow follow this profile. */
+  totalCount: Scalars['Int']['output'];
+};
+
+
+/** Which of the people you follow follow a given profile. */
+export type FollowedByPeopleYouFollowSampleArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Internal: one page of a follower id list (for the feed's fan-out). */
+export type FollowerIdPage = {
+  __typename?: 'FollowerIdPage';
+  /** Pass as `after` to get the next page; null when this page is empty. */
+  endCursor: Maybe<Scalars['String']['output']>;
+  /** True when more ids follow. */
+  hasNextPage: Scalars['Boolean']['output'];
+  /** Follower ids, most recent follow first. */
+  ids: Array<Scalars['ID']['output']>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Block a person: they can no longer follow you, you no longer see each other in suggestions, and any
+   * follow between you (either way) is removed. Requires sign-in. Errors: BAD_USER_INPUT (field "userId")
+   * for a malformed or unknown id or for yourself. Blocking someone already blocked succeeds with `changed: false`.
+   */
+  block: BlockPayload;
+  /**
    * Follow a person. Requires sign-in. Errors: BAD_USER_INPUT (field "userId") for a malformed or
-   * unknown id or for yourself. Following someone you already follow succeeds with `changed: false`.
+   * unknown id or for yourself; FORBIDDEN (field "userId") when they blocked you or you blocked them.
+   * Following someone you already follow succeeds with `changed: false`.
    */
   follow: FollowPayload;
+  /**
+   * Unblock a person. Removed follows are not restored. Requires sign-in. Errors: BAD_USER_INPUT (field
+   * "userId") for a malformed or unknown id or for yourself. Unblocking someone not blocked succeeds with `changed: false`.
+   */
+  unblock: BlockPayload;
   /**
    * Stop following a person. Requires sign-in. Errors: BAD_USER_INPUT (field "userId") for a malformed
    * or unknown id or for yourself. Unfollowing someone you do not follow succeeds with `changed: false`.
@@ -45,7 +97,17 @@ export type Mutation = {
 };
 
 
+export type MutationBlockArgs = {
+  userId: Scalars['ID']['input'];
+};
+
+
 export type MutationFollowArgs = {
+  userId: Scalars['ID']['input'];
+};
+
+
+export type MutationUnblockArgs = {
   userId: Scalars['ID']['input'];
 };
 
@@ -70,10 +132,41 @@ export type PageInfo = {
 export type Query = {
   __typename?: 'Query';
   /**
+   * Internal (feed service): ids of the VIP accounts `userId` follows (their posts are read at view time
+   * instead of pushed). Cached; refreshed when the person follows or unfollows or any VIP status changes.
+   */
+  _followedVipIds: Array<Scalars['ID']['output']>;
+  /**
+   * Internal (feed fan-out): ids of the people following `userId`, most recent follow first, `first`
+   * (1..5000, default 1000) at a time. The lists of large accounts are served from a cache.
+   */
+  _followerIds: FollowerIdPage;
+  /**
    * Internal (feed service): ids of the people `userId` follows, most recently followed first, at most
    * `first` (1..5000, default 5000). Hidden from clients by the gateway.
    */
   _followingIds: Array<Scalars['ID']['output']>;
+  /**
+   * Accounts the signed-in viewer may want to follow, best first: people followed by many of the people
+   * the viewer follows (ties broken by follower count), then popular accounts. Never the viewer, anyone
+   * the viewer follows, or anyone the viewer blocked or who blocked the viewer. Signed out: popular
+   * accounts. `first` is 1..100 (default 20); pages never skip or repeat an account.
+   * While the social graph is unavailable this answers with popular accounts and says so in the
+   * response's `extensions.degraded`.
+   */
+  suggestions: SuggestionConnection;
+};
+
+
+export type Query_FollowedVipIdsArgs = {
+  userId: Scalars['ID']['input'];
+};
+
+
+export type Query_FollowerIdsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  userId: Scalars['ID']['input'];
 };
 
 
@@ -82,12 +175,65 @@ export type Query_FollowingIdsArgs = {
   userId: Scalars['ID']['input'];
 };
 
+
+export type QuerySuggestionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of suggested accounts to follow, best first. */
+export type SuggestionConnection = {
+  __typename?: 'SuggestionConnection';
+  /** When this ranking was computed. Later pages of one list come from the same ranking. */
+  computedAt: Scalars['DateTime']['output'];
+  /** The suggestions on this page, best first. */
+  edges: Array<SuggestionEdge>;
+  /** Whether more pages follow, and the cursor to get the next one. */
+  pageInfo: PageInfo;
+};
+
+/** One suggested account and why it is suggested. */
+export type SuggestionEdge = {
+  __typename?: 'SuggestionEdge';
+  /** Opaque position of this suggestion; pass it as `after` to continue the list after it. */
+  cursor: Scalars['String']['output'];
+  /** The suggested person. */
+  node: User;
+  /** Why this person is suggested (show it under the name). */
+  reason: SuggestionReason;
+};
+
+/** Why an account is suggested. */
+export type SuggestionReason = {
+  __typename?: 'SuggestionReason';
+  /** For FOLLOWED_BY_PEOPLE_YOU_FOLLOW: how many people you follow follow this account. 0 for POPULAR. */
+  count: Scalars['Int']['output'];
+  /** The kind of reason. */
+  kind: SuggestionReasonKind;
+  /** For FOLLOWED_BY_PEOPLE_YOU_FOLLOW: up to three of those people, to name them. Empty for POPULAR. */
+  sample: Array<User>;
+};
+
+/** The kinds of reason a suggestion can have. */
+export type SuggestionReasonKind =
+  /** People you follow follow this account ("Followed by A, B and 3 others"). */
+  | 'FOLLOWED_BY_PEOPLE_YOU_FOLLOW'
+  /** One of the most followed accounts: shown when there are not enough of the first kind, when signed out, or while the social graph is unavailable. */
+  | 'POPULAR';
+
 /**
  * A person with an account. Other parts of the graph (followers, posts, timelines) add their own fields
  * to this type; this subgraph owns the profile itself.
  */
 export type User = {
   __typename?: 'User';
+  /** True when the signed-in viewer has blocked this person (show an "Unblock" button); false when signed out. */
+  blockedByViewer: Scalars['Boolean']['output'];
+  /**
+   * For a profile: which of the people the signed-in viewer follows also follow this person, for a line
+   * such as "Followed by A, B and 12 others". Empty when signed out or on the viewer's own profile.
+   */
+  followedByPeopleYouFollow: FollowedByPeopleYouFollow;
   /** How many people follow this person. */
   followerCount: Scalars['Int']['output'];
   /**
@@ -106,6 +252,18 @@ export type User = {
   id: Scalars['ID']['output'];
   /** True when the signed-in viewer follows this person; false when signed out or when this is the viewer. */
   isFollowing: Scalars['Boolean']['output'];
+  /**
+   * True for a VIP account: one whose follower count reached the VIP threshold (10,000 by default). It stays
+   * a VIP until the count falls below 90% of the threshold, so an account near the line does not flip back
+   * and forth. Feeds treat VIP posts differently (read at view time instead of copied to every follower).
+   */
+  isVip: Scalars['Boolean']['output'];
+  /**
+   * People that both this person and `other` follow, most recently followed by this person first (the
+   * edge's `followedAt` is when this person followed them). Same paging rules as `followers`.
+   * Errors: BAD_USER_INPUT (field "other") for a malformed id; an id nobody has gives an empty list.
+   */
+  mutualFollows: UserConnection;
 };
 
 
@@ -126,6 +284,17 @@ export type UserFollowersArgs = {
 export type UserFollowingArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A person with an account. Other parts of the graph (followers, posts, timelines) add their own fields
+ * to this type; this subgraph owns the profile itself.
+ */
+export type UserMutualFollowsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  other: Scalars['ID']['input'];
 };
 
 /** A page of people in a follower or following list. */
@@ -243,15 +412,22 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  BlockPayload: ResolverTypeWrapper<Omit<BlockPayload, 'user' | 'viewer'> & { user: ResolversTypes['User'], viewer: ResolversTypes['User'] }>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   FollowPayload: ResolverTypeWrapper<Omit<FollowPayload, 'user' | 'viewer'> & { user: ResolversTypes['User'], viewer: ResolversTypes['User'] }>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  PageInfo: ResolverTypeWrapper<PageInfo>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
-  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  FollowedByPeopleYouFollow: ResolverTypeWrapper<Omit<FollowedByPeopleYouFollow, 'sample'> & { sample: Array<ResolversTypes['User']> }>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  FollowerIdPage: ResolverTypeWrapper<FollowerIdPage>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SuggestionConnection: ResolverTypeWrapper<Omit<SuggestionConnection, 'edges'> & { edges: Array<ResolversTypes['SuggestionEdge']> }>;
+  SuggestionEdge: ResolverTypeWrapper<Omit<SuggestionEdge, 'node' | 'reason'> & { node: ResolversTypes['User'], reason: ResolversTypes['SuggestionReason'] }>;
+  SuggestionReason: ResolverTypeWrapper<Omit<SuggestionReason, 'sample'> & { sample: Array<ResolversTypes['User']> }>;
+  SuggestionReasonKind: SuggestionReasonKind;
   User: ResolverTypeWrapper<UserRef>;
   UserConnection: ResolverTypeWrapper<Omit<UserConnection, 'edges'> & { edges: Array<ResolversTypes['UserEdge']> }>;
   UserEdge: ResolverTypeWrapper<Omit<UserEdge, 'node'> & { node: ResolversTypes['User'] }>;
@@ -259,18 +435,30 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  BlockPayload: Omit<BlockPayload, 'user' | 'viewer'> & { user: ResolversParentTypes['User'], viewer: ResolversParentTypes['User'] };
+  Boolean: Scalars['Boolean']['output'];
   DateTime: Scalars['DateTime']['output'];
   FollowPayload: Omit<FollowPayload, 'user' | 'viewer'> & { user: ResolversParentTypes['User'], viewer: ResolversParentTypes['User'] };
-  Boolean: Scalars['Boolean']['output'];
-  Mutation: Record<PropertyKey, never>;
-  ID: Scalars['ID']['output'];
-  PageInfo: PageInfo;
-  String: Scalars['String']['output'];
-  Query: Record<PropertyKey, never>;
+  FollowedByPeopleYouFollow: Omit<FollowedByPeopleYouFollow, 'sample'> & { sample: Array<ResolversParentTypes['User']> };
   Int: Scalars['Int']['output'];
+  FollowerIdPage: FollowerIdPage;
+  String: Scalars['String']['output'];
+  ID: Scalars['ID']['output'];
+  Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
+  Query: Record<PropertyKey, never>;
+  SuggestionConnection: Omit<SuggestionConnection, 'edges'> & { edges: Array<ResolversParentTypes['SuggestionEdge']> };
+  SuggestionEdge: Omit<SuggestionEdge, 'node' | 'reason'> & { node: ResolversParentTypes['User'], reason: ResolversParentTypes['SuggestionReason'] };
+  SuggestionReason: Omit<SuggestionReason, 'sample'> & { sample: Array<ResolversParentTypes['User']> };
   User: UserRef;
   UserConnection: Omit<UserConnection, 'edges'> & { edges: Array<ResolversParentTypes['UserEdge']> };
   UserEdge: Omit<UserEdge, 'node'> & { node: ResolversParentTypes['User'] };
+}>;
+
+export type BlockPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BlockPayload'] = ResolversParentTypes['BlockPayload']> = ResolversObject<{
+  changed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  viewer?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -283,8 +471,21 @@ export type FollowPayloadResolvers<ContextType = Context, ParentType extends Res
   viewer?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 }>;
 
+export type FollowedByPeopleYouFollowResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FollowedByPeopleYouFollow'] = ResolversParentTypes['FollowedByPeopleYouFollow']> = ResolversObject<{
+  sample?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType, RequireFields<FollowedByPeopleYouFollowSampleArgs, 'first'>>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type FollowerIdPageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FollowerIdPage'] = ResolversParentTypes['FollowerIdPage']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  ids?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  block?: Resolver<ResolversTypes['BlockPayload'], ParentType, ContextType, RequireFields<MutationBlockArgs, 'userId'>>;
   follow?: Resolver<ResolversTypes['FollowPayload'], ParentType, ContextType, RequireFields<MutationFollowArgs, 'userId'>>;
+  unblock?: Resolver<ResolversTypes['BlockPayload'], ParentType, ContextType, RequireFields<MutationUnblockArgs, 'userId'>>;
   unfollow?: Resolver<ResolversTypes['FollowPayload'], ParentType, ContextType, RequireFields<MutationUnfollowArgs, 'userId'>>;
 }>;
 
@@ -296,11 +497,34 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  _followedVipIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<Query_FollowedVipIdsArgs, 'userId'>>;
+  _followerIds?: Resolver<ResolversTypes['FollowerIdPage'], ParentType, ContextType, RequireFields<Query_FollowerIdsArgs, 'userId'>>;
   _followingIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<Query_FollowingIdsArgs, 'userId'>>;
+  suggestions?: Resolver<ResolversTypes['SuggestionConnection'], ParentType, ContextType, Partial<QuerySuggestionsArgs>>;
+}>;
+
+export type SuggestionConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SuggestionConnection'] = ResolversParentTypes['SuggestionConnection']> = ResolversObject<{
+  computedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  edges?: Resolver<Array<ResolversTypes['SuggestionEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type SuggestionEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SuggestionEdge'] = ResolversParentTypes['SuggestionEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['SuggestionReason'], ParentType, ContextType>;
+}>;
+
+export type SuggestionReasonResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SuggestionReason'] = ResolversParentTypes['SuggestionReason']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['SuggestionReasonKind'], ParentType, ContextType>;
+  sample?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
 }>;
 
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  blockedByViewer?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  followedByPeopleYouFollow?: Resolver<ResolversTypes['FollowedByPeopleYouFollow'], ParentType, ContextType>;
   followerCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   followers?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, Partial<UserFollowersArgs>>;
   following?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, Partial<UserFollowingArgs>>;
@@ -308,6 +532,8 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
   followsViewer?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isFollowing?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  isVip?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  mutualFollows?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<UserMutualFollowsArgs, 'other'>>;
 }>;
 
 export type UserConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UserConnection'] = ResolversParentTypes['UserConnection']> = ResolversObject<{
@@ -322,11 +548,17 @@ export type UserEdgeResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  BlockPayload?: BlockPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   FollowPayload?: FollowPayloadResolvers<ContextType>;
+  FollowedByPeopleYouFollow?: FollowedByPeopleYouFollowResolvers<ContextType>;
+  FollowerIdPage?: FollowerIdPageResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  SuggestionConnection?: SuggestionConnectionResolvers<ContextType>;
+  SuggestionEdge?: SuggestionEdgeResolvers<ContextType>;
+  SuggestionReason?: SuggestionReasonResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserConnection?: UserConnectionResolvers<ContextType>;
   UserEdge?: UserEdgeResolvers<ContextType>;

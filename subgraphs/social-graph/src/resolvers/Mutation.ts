@@ -1,10 +1,12 @@
-import { badInput, isId, unauthenticated } from '@social/kit';
-import type { Subject } from '@social/events';
+import { appError, badInput, ErrorCode, isId, unauthenticated } from '@social/kit';
 import type { Context } from '../context';
+import type { FollowOutcome } from '../stores/follow-graph';
 import type { MutationResolvers } from '../__generated__/resolvers-types';
 
-/** Checks shared by follow and unfollow; returns the signed-in viewer's id. */
-function checkTarget(ctx: Context, userId: string, verb: 'follow' | 'unfollow'): string {
+type Verb = 'follow' | 'unfollow' | 'block' | 'unblock';
+
+/** Checks shared by every mutation; returns the signed-in viewer's id. */
+function checkTarget(ctx: Context, userId: string, verb: Verb): string {
   if (!ctx.viewerId) throw unauthenticated(`You must be signed in to ${verb} someone.`);
   if (!isId(userId)) throw badInput('"userId" is not a valid user id.', 'userId');
   if (userId === ctx.viewerId) throw badInput(`You cannot ${verb} yourself.`, 'userId');
@@ -17,39 +19,52 @@ async function requireExisting(ctx: Context, userId: string): Promise<void> {
 }
 
 /**
- * The graph is the source of truth; the event tells the feed (and later notifications) about it.
- * A failed publish is logged and the mutation still succeeds: the follow happened. A transactional
- * outbox replaces this best-effort publish in a later issue.
+ * FORBIDDEN, not BAD_USER_INPUT: the request is well formed and names a real account, but the
+ * relationship does not allow it. That is what Twitter (HTTP 403, error 162 "You have been blocked
+ * from following this account") and Mastodon (403 from FollowService when either side blocks) answer,
+ * and it tells the client not to retry or correct the input.
  */
-async function announce(
-  ctx: Context,
-  subject: Extract<Subject, 'user.followed' | 'user.unfollowed'>,
-  followerId: string,
-  followeeId: string,
-) {
-  try {
-    await ctx.bus.publish(subject, { followerId, followeeId });
-  } catch (err) {
-    ctx.logger.error({ err, subject, followerId, followeeId }, 'could not publish follow event; continuing without it');
-  }
+function refuse(refused: NonNullable<FollowOutcome['refused']>): never {
+  const message =
+    refused === 'blocked-by-followee'
+      ? 'You cannot follow this account: they have blocked you.'
+      : 'You have blocked this account. Unblock them before following.';
+  throw appError(ErrorCode.FORBIDDEN, message, { field: 'userId' });
 }
 
+/**
+ * Every change is committed together with its events (the outbox); the relay publishes them right
+ * after, so a mutation never waits for NATS and an event is never lost.
+ */
 export const Mutation: MutationResolvers = {
   follow: async (_root, { userId }, ctx) => {
     const viewerId = checkTarget(ctx, userId, 'follow');
     await requireExisting(ctx, userId);
-    const changed = await ctx.graph.follow(viewerId, userId, new Date());
-    if (changed) await announce(ctx, 'user.followed', viewerId, userId);
-    return { user: { id: userId }, viewer: { id: viewerId }, changed };
+    const outcome = await ctx.relationships.follow(viewerId, userId);
+    if (outcome.refused) refuse(outcome.refused);
+    return { user: { id: userId }, viewer: { id: viewerId }, changed: outcome.changed };
   },
 
   unfollow: async (_root, { userId }, ctx) => {
     const viewerId = checkTarget(ctx, userId, 'unfollow');
-    const changed = await ctx.graph.unfollow(viewerId, userId);
+    const { changed } = await ctx.relationships.unfollow(viewerId, userId);
     // A removed follow proves the person exists; only a no-op needs the user service to tell an
     // unknown id (an error) from someone the viewer simply did not follow (changed: false).
     if (!changed) await requireExisting(ctx, userId);
-    if (changed) await announce(ctx, 'user.unfollowed', viewerId, userId);
+    return { user: { id: userId }, viewer: { id: viewerId }, changed };
+  },
+
+  block: async (_root, { userId }, ctx) => {
+    const viewerId = checkTarget(ctx, userId, 'block');
+    await requireExisting(ctx, userId);
+    const { changed } = await ctx.relationships.block(viewerId, userId);
+    return { user: { id: userId }, viewer: { id: viewerId }, changed };
+  },
+
+  unblock: async (_root, { userId }, ctx) => {
+    const viewerId = checkTarget(ctx, userId, 'unblock');
+    const { changed } = await ctx.relationships.unblock(viewerId, userId);
+    if (!changed) await requireExisting(ctx, userId);
     return { user: { id: userId }, viewer: { id: viewerId }, changed };
   },
 };

@@ -1,19 +1,31 @@
 import { newId } from '@social/kit';
-import type { FollowEdge, FollowGraph, FollowPosition } from './follow-graph';
+import type { FollowEdge, FollowGraph, FollowGraphOptions, FollowPosition } from './follow-graph';
+import { followGraphWritesContract } from './follow-graph-writes.contract';
+import type { GraphStores } from './graph-stores';
+
+/** Builds fresh, isolated graph stores (Neo4j: a new label prefix each time). */
+export type MakeGraphStores = (opts: FollowGraphOptions) => Promise<GraphStores>;
+
+/** High enough that no test here crosses it (VIP behaviour has its own tests in the writes contract). */
+export const TEST_VIP_THRESHOLD = 1_000;
 
 /**
  * The one behaviour every FollowGraph must have, run on memory (unit tier) and on Neo4j (int tier).
  * Each test makes fresh ids, so one graph serves the whole suite.
  */
-export function followGraphContract(name: string, make: () => Promise<FollowGraph>): void {
+export function followGraphContract(name: string, make: MakeGraphStores): void {
   describe(`FollowGraph contract: ${name}`, () => {
+    let stores: GraphStores;
     let graph: FollowGraph;
     beforeAll(async () => {
-      graph = await make();
+      stores = await make({ vipThreshold: TEST_VIP_THRESHOLD });
+      graph = stores.follows;
     });
     afterAll(async () => {
-      await graph.close();
+      await stores.close();
     });
+    const counts = async (ids: string[]) =>
+      new Map([...(await graph.stats(ids))].map(([id, s]) => [id, { followers: s.followers, following: s.following }]));
 
     const t = (seconds: number) => new Date(Date.UTC(2025, 0, 1) + seconds * 1000);
     const ids = (n: number) => Array.from({ length: n }, () => newId());
@@ -33,28 +45,28 @@ export function followGraphContract(name: string, make: () => Promise<FollowGrap
 
     it('follow is idempotent: the first call changes, a repeat does not and keeps the original time', async () => {
       const [a, b] = ids(2) as [string, string];
-      expect(await graph.follow(a, b, t(1))).toBe(true);
-      expect(await graph.follow(a, b, t(2))).toBe(false);
+      expect((await graph.follow(a, b, t(1))).changed).toBe(true);
+      expect((await graph.follow(a, b, t(2))).changed).toBe(false);
       expect(await graph.followers(b, { limit: 10 })).toEqual([{ userId: a, followedAt: t(1) }]);
-      expect((await graph.counts([b])).get(b)).toEqual({ followers: 1, following: 0 });
+      expect((await counts([b])).get(b)).toEqual({ followers: 1, following: 0 });
     });
 
     it('unfollow is idempotent, and unfollowing someone never followed changes nothing', async () => {
       const [a, b, c] = ids(3) as [string, string, string];
       await graph.follow(a, b, t(1));
-      expect(await graph.unfollow(a, b)).toBe(true);
-      expect(await graph.unfollow(a, b)).toBe(false);
-      expect(await graph.unfollow(a, c)).toBe(false);
-      expect(await graph.unfollow(newId(), newId())).toBe(false);
+      expect((await graph.unfollow(a, b)).changed).toBe(true);
+      expect((await graph.unfollow(a, b)).changed).toBe(false);
+      expect((await graph.unfollow(a, c)).changed).toBe(false);
+      expect((await graph.unfollow(newId(), newId())).changed).toBe(false);
       expect(await graph.isFollowing([{ followerId: a, followeeId: b }])).toEqual([false]);
-      expect((await graph.counts([a, b])).get(a)).toEqual({ followers: 0, following: 0 });
+      expect((await counts([a, b])).get(a)).toEqual({ followers: 0, following: 0 });
     });
 
     it('a follow after an unfollow is new and carries the new time', async () => {
       const [a, b] = ids(2) as [string, string];
       await graph.follow(a, b, t(1));
       await graph.unfollow(a, b);
-      expect(await graph.follow(a, b, t(5))).toBe(true);
+      expect((await graph.follow(a, b, t(5))).changed).toBe(true);
       expect(await graph.following(a, { limit: 10 })).toEqual([{ userId: b, followedAt: t(5) }]);
     });
 
@@ -64,12 +76,12 @@ export function followGraphContract(name: string, make: () => Promise<FollowGrap
       await graph.follow(a, c, t(2));
       await graph.follow(b, c, t(3));
       await graph.follow(c, a, t(4));
-      const counts = await graph.counts([a, b, c, unknown, a]);
-      expect(counts.get(a)).toEqual({ followers: 1, following: 2 });
-      expect(counts.get(b)).toEqual({ followers: 1, following: 1 });
-      expect(counts.get(c)).toEqual({ followers: 2, following: 1 });
-      expect(counts.get(unknown)).toEqual({ followers: 0, following: 0 });
-      expect((await graph.counts([])).size).toBe(0);
+      const stats = await graph.stats([a, b, c, unknown, a]);
+      expect(stats.get(a)).toEqual({ followers: 1, following: 2, isVip: false });
+      expect(stats.get(b)).toEqual({ followers: 1, following: 1, isVip: false });
+      expect(stats.get(c)).toEqual({ followers: 2, following: 1, isVip: false });
+      expect(stats.get(unknown)).toEqual({ followers: 0, following: 0, isVip: false });
+      expect((await counts([])).size).toBe(0);
     });
 
     it('isFollowing answers each pair in order and respects direction', async () => {
@@ -124,7 +136,7 @@ export function followGraphContract(name: string, make: () => Promise<FollowGrap
         await graph.follow(fan, star, t(clock++));
       });
       expect(all.map((e) => e.userId)).toEqual([...fans].reverse());
-      expect((await graph.counts([star])).get(star)?.followers).toBe(12 + late.length);
+      expect((await counts([star])).get(star)?.followers).toBe(12 + late.length);
     });
 
     it('pages through following the same way', async () => {
@@ -147,17 +159,17 @@ export function followGraphContract(name: string, make: () => Promise<FollowGrap
     it('concurrent follows of the same pair make one follow, and exactly one reports the change', async () => {
       const [a, b] = ids(2) as [string, string];
       const results = await Promise.all(Array.from({ length: 8 }, (_, i) => graph.follow(a, b, t(i))));
-      expect(results.filter(Boolean)).toHaveLength(1);
-      expect((await graph.counts([a, b])).get(b)).toEqual({ followers: 1, following: 0 });
+      expect(results.filter((r) => r.changed)).toHaveLength(1);
+      expect((await counts([a, b])).get(b)).toEqual({ followers: 1, following: 0 });
       const unfollows = await Promise.all(Array.from({ length: 8 }, () => graph.unfollow(a, b)));
-      expect(unfollows.filter(Boolean)).toHaveLength(1);
-      expect((await graph.counts([b])).get(b)).toEqual({ followers: 0, following: 0 });
+      expect(unfollows.filter((r) => r.changed)).toHaveLength(1);
+      expect((await counts([b])).get(b)).toEqual({ followers: 0, following: 0 });
     });
 
     it('mutual follows are two independent relationships', async () => {
       const [a, b] = ids(2) as [string, string];
       await Promise.all([graph.follow(a, b, t(1)), graph.follow(b, a, t(2))]);
-      expect((await graph.counts([a])).get(a)).toEqual({ followers: 1, following: 1 });
+      expect((await counts([a])).get(a)).toEqual({ followers: 1, following: 1 });
       await graph.unfollow(a, b);
       expect(
         await graph.isFollowing([
@@ -168,7 +180,8 @@ export function followGraphContract(name: string, make: () => Promise<FollowGrap
     });
 
     it('ping answers while the graph is open', async () => {
-      await expect(graph.ping()).resolves.toBeUndefined();
+      await expect(stores.ping()).resolves.toBeUndefined();
     });
   });
+  followGraphWritesContract(name, make);
 }

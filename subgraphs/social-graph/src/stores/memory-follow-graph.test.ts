@@ -1,4 +1,10 @@
+import { discoveryGraphContract } from './discovery-graph.contract';
 import { followGraphContract } from './follow-graph.contract';
-import { MemoryFollowGraph } from './memory-follow-graph';
+import { memoryGraphStores } from './graph-stores';
+import { outboxContract } from './outbox.contract';
 
-followGraphContract('memory', async () => new MemoryFollowGraph());
+const make = async (opts: Parameters<typeof memoryGraphStores>[0]) => memoryGraphStores(opts);
+
+followGraphContract('memory', make);
+discoveryGraphContract('memory', make);
+outboxContract('memory', make);

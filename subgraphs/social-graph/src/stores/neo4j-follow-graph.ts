@@ -1,205 +1,194 @@
-import neo4j, { Neo4jError, type Driver, type Integer, type ManagedTransaction, type Session } from 'neo4j-driver';
-import { serviceUnavailable } from '@social/kit';
-import type { FollowCounts, FollowEdge, FollowGraph, FollowPage, FollowPair } from './follow-graph';
+import type { EventPayload } from '@social/events';
+import { newId } from '@social/kit';
+import type { Integer, ManagedTransaction } from 'neo4j-driver';
+import { vipLines, type VipLines } from '../vip';
+import {
+  NO_STATS,
+  type BlockOutcome,
+  type BlockPair,
+  type FollowEdge,
+  type FollowGraph,
+  type FollowGraphOptions,
+  type FollowOutcome,
+  type FollowPage,
+  type FollowPair,
+  type FollowStats,
+  type WriteOutcome,
+} from './follow-graph';
+import type { Cypher } from './neo4j-cypher';
+import { int, toNumber, type Neo4jDb } from './neo4j-db';
+import { writeOutbox } from './neo4j-outbox';
+import { outboxRecord, type GraphSubject, type OutboxRecord } from './outbox';
 
 /**
- * Time bounds so a request fails with SERVICE_UNAVAILABLE instead of hanging when Neo4j is down.
- * Worst case for a refused connection: attempts at ~0 s, ~1 s and ~3 s (the driver's 1 s, x2 backoff
- * inside the 2 s retry window), so about 3-4 s; for a host that silently drops packets add one connect
- * timeout per attempt.
- */
-export const NEO4J_CONNECT_TIMEOUT_MS = 2_000; // a Bolt handshake on a LAN takes milliseconds; 2 s means the host is gone
-export const NEO4J_ACQUIRE_TIMEOUT_MS = 5_000; // waiting longer than this for a pooled connection means we are overloaded
-export const NEO4J_MAX_RETRY_MS = 2_000; // rides out a leader switch or a dropped connection, short enough for a click
-export const NEO4J_TX_TIMEOUT_MS = 5_000; // server-side cap on one transaction (a lock wait, a runaway query)
-
-/** Label prefixes are interpolated into Cypher (labels cannot be parameters), so only these characters pass. */
-export const LABEL_PREFIX_PATTERN = /^[A-Za-z0-9_]*$/;
-
-export interface Neo4jConnectionOptions {
-  uri: string;
-  user?: string | undefined;
-  password?: string | undefined;
-}
-
-export function createNeo4jDriver(opts: Neo4jConnectionOptions): Driver {
-  // No credentials means a server with auth disabled (scripts/services, local development): the
-  // driver then sends the "none" scheme.
-  const auth = opts.user ? neo4j.auth.basic(opts.user, opts.password ?? '') : undefined;
-  return neo4j.driver(opts.uri, auth, {
-    connectionTimeout: NEO4J_CONNECT_TIMEOUT_MS,
-    connectionAcquisitionTimeout: NEO4J_ACQUIRE_TIMEOUT_MS,
-    maxTransactionRetryTime: NEO4J_MAX_RETRY_MS,
-    // Counts and times come back as neo4j Integers (lossless); they are converted explicitly below.
-    disableLosslessIntegers: false,
-  });
-}
-
-/**
- * The follow graph in Neo4j: `(:<prefix>User {id})-[:FOLLOWS {at}]->(:<prefix>User {id})`, `at` in
- * epoch milliseconds (an integer compares and pages exactly like the memory store's Date and needs
- * no temporal conversion). Degrees are cheap in Neo4j, so counts are computed on read with COUNT {}.
- * Every value is a query parameter; only the validated label prefix is interpolated.
+ * Follows and blocks in Neo4j. Each write is one managed transaction: lock both people (id order),
+ * inspect, change the relationships, recompute the VIP flag of whoever lost or gained a follower, and
+ * write the outbox records. If the driver retries the transaction (a transient error), the whole
+ * function runs again with fresh event ids; the failed attempt left nothing behind.
  */
 export class Neo4jFollowGraph implements FollowGraph {
-  private readonly label: string;
+  private readonly lines: VipLines;
+  private readonly newEventId: () => string;
 
   constructor(
-    private readonly driver: Driver,
-    labelPrefix = '',
+    private readonly db: Neo4jDb,
+    private readonly q: Cypher,
+    opts: FollowGraphOptions,
   ) {
-    if (!LABEL_PREFIX_PATTERN.test(labelPrefix))
-      throw new Error(`Invalid Neo4j label prefix "${labelPrefix}": only A-Z, a-z, 0-9 and _ are allowed`);
-    this.label = `\`${labelPrefix}User\``;
+    this.lines = vipLines(opts.vipThreshold);
+    this.newEventId = opts.newEventId ?? newId;
   }
 
-  /** Creates the unique constraint on the user id (it also backs every lookup by id). */
-  async ensureSchema(): Promise<void> {
-    const name = `\`${this.label.slice(1, -1)}_id_unique\``;
-    await this.write((tx) => tx.run(`CREATE CONSTRAINT ${name} IF NOT EXISTS FOR (u:${this.label}) REQUIRE u.id IS UNIQUE`));
+  follow(followerId: string, followeeId: string, at: Date): Promise<FollowOutcome> {
+    return this.db.write(async (tx) => {
+      const inspect = await tx.run<{ blockedByB: boolean; aBlocksB: boolean; already: boolean }>(this.q.follow.lockAndInspect, {
+        ...this.pair(followerId, followeeId),
+      });
+      const state = inspect.records[0]!;
+      if (state.get('blockedByB')) return { changed: false, events: [], refused: 'blocked-by-followee' };
+      if (state.get('aBlocksB')) return { changed: false, events: [], refused: 'follower-blocks-followee' };
+      if (state.get('already')) return { changed: false, events: [] };
+      await tx.run(this.q.follow.create, { a: followerId, b: followeeId, at: int(at.getTime()) });
+      const events = [this.record('user.followed', { followerId, followeeId }), ...(await this.updateVip(tx, [followeeId]))];
+      await writeOutbox(tx, this.q, events);
+      return { changed: true, events };
+    });
   }
 
-  async follow(followerId: string, followeeId: string, at: Date): Promise<boolean> {
-    const result = await this.write((tx) =>
-      tx.run(
-        // MERGE on both nodes (unique constraint) and on the relationship makes a repeat a no-op.
-        // Taking the follower's write lock first (set-and-remove) serialises concurrent follow and
-        // unfollow by the same person explicitly, rather than relying on MERGE's internal locking,
-        // so one edge exists and exactly one of the racing calls reports a change.
-        `MERGE (a:${this.label} {id: $followerId})
-         MERGE (b:${this.label} {id: $followeeId})
-         SET a._lock = true REMOVE a._lock
-         MERGE (a)-[r:FOLLOWS]->(b) ON CREATE SET r.at = $at`,
-        { followerId, followeeId, at: neo4j.int(at.getTime()) },
-      ),
-    );
-    return result.summary.counters.updates().relationshipsCreated > 0;
+  unfollow(followerId: string, followeeId: string): Promise<WriteOutcome> {
+    return this.db.write(async (tx) => {
+      const result = await tx.run<{ removed: Integer }>(this.q.unfollow, this.pair(followerId, followeeId));
+      if (toNumber(result.records[0]?.get('removed') ?? 0) === 0) return { changed: false, events: [] };
+      const events = [this.record('user.unfollowed', { followerId, followeeId }), ...(await this.updateVip(tx, [followeeId]))];
+      await writeOutbox(tx, this.q, events);
+      return { changed: true, events };
+    });
   }
 
-  async unfollow(followerId: string, followeeId: string): Promise<boolean> {
-    const result = await this.write((tx) =>
-      tx.run(
-        `MATCH (a:${this.label} {id: $followerId})
-         SET a._lock = true REMOVE a._lock
-         WITH a
-         MATCH (a)-[r:FOLLOWS]->(:${this.label} {id: $followeeId})
-         DELETE r`,
-        { followerId, followeeId },
-      ),
-    );
-    return result.summary.counters.updates().relationshipsDeleted > 0;
+  block(blockerId: string, blockedId: string, at: Date): Promise<BlockOutcome> {
+    return this.db.write(async (tx) => {
+      const created = await tx.run(this.q.block.lockAndCreate, { ...this.pair(blockerId, blockedId), at: int(at.getTime()) });
+      if (created.records.length === 0) return { changed: false, events: [], removedFollows: [] };
+      const removed = await tx.run<FollowPair>(this.q.block.removeFollows, {
+        pairs: [
+          { followerId: blockerId, followeeId: blockedId },
+          { followerId: blockedId, followeeId: blockerId },
+        ],
+      });
+      const removedFollows = removed.records.map((r) => ({ followerId: r.get('followerId'), followeeId: r.get('followeeId') }));
+      const events = [
+        this.record('user.blocked', { blockerId, blockedId }),
+        ...removedFollows.map((p) => this.record('user.unfollowed', p)),
+        ...(await this.updateVip(
+          tx,
+          removedFollows.map((p) => p.followeeId),
+        )),
+      ];
+      await writeOutbox(tx, this.q, events);
+      return { changed: true, events, removedFollows };
+    });
+  }
+
+  unblock(blockerId: string, blockedId: string): Promise<WriteOutcome> {
+    return this.db.write(async (tx) => {
+      const result = await tx.run<{ removed: Integer }>(this.q.unblock, this.pair(blockerId, blockedId));
+      if (toNumber(result.records[0]?.get('removed') ?? 0) === 0) return { changed: false, events: [] };
+      const events = [this.record('user.unblocked', { blockerId, blockedId })];
+      await writeOutbox(tx, this.q, events);
+      return { changed: true, events };
+    });
   }
 
   followers(userId: string, page: FollowPage): Promise<FollowEdge[]> {
-    return this.page(`(:${this.label} {id: $userId})<-[r:FOLLOWS]-(o:${this.label})`, userId, page);
+    return this.page(this.q.followers, { userId }, page);
   }
 
   following(userId: string, page: FollowPage): Promise<FollowEdge[]> {
-    return this.page(`(:${this.label} {id: $userId})-[r:FOLLOWS]->(o:${this.label})`, userId, page);
+    return this.page(this.q.following, { userId }, page);
   }
 
-  async counts(userIds: readonly string[]): Promise<Map<string, FollowCounts>> {
-    const counts = new Map<string, FollowCounts>(userIds.map((id) => [id, { followers: 0, following: 0 }]));
-    if (userIds.length === 0) return counts;
-    const result = await this.read((tx) =>
-      tx.run<{ id: string; followers: Integer; following: Integer }>(
-        `UNWIND $ids AS uid
-         MATCH (u:${this.label} {id: uid})
-         RETURN uid AS id, COUNT { (u)<-[:FOLLOWS]-() } AS followers, COUNT { (u)-[:FOLLOWS]->() } AS following`,
-        { ids: [...new Set(userIds)] },
-      ),
+  async stats(userIds: readonly string[]): Promise<Map<string, FollowStats>> {
+    const stats = new Map<string, FollowStats>(userIds.map((id) => [id, { ...NO_STATS }]));
+    if (userIds.length === 0) return stats;
+    const result = await this.db.read((tx) =>
+      tx.run<{ id: string; followers: Integer; following: Integer; isVip: boolean }>(this.q.stats, { ids: [...new Set(userIds)] }),
     );
     for (const r of result.records) {
-      counts.set(r.get('id'), { followers: toNumber(r.get('followers')), following: toNumber(r.get('following')) });
+      stats.set(r.get('id'), { followers: toNumber(r.get('followers')), following: toNumber(r.get('following')), isVip: r.get('isVip') });
     }
-    return counts;
+    return stats;
   }
 
-  async isFollowing(pairs: readonly FollowPair[]): Promise<boolean[]> {
-    if (pairs.length === 0) return [];
-    const result = await this.read((tx) =>
-      tx.run<{ a: string; b: string }>(
-        `UNWIND $pairs AS p
-         MATCH (:${this.label} {id: p.followerId})-[:FOLLOWS]->(:${this.label} {id: p.followeeId})
-         RETURN p.followerId AS a, p.followeeId AS b`,
-        { pairs: pairs.map((p) => ({ followerId: p.followerId, followeeId: p.followeeId })) },
-      ),
+  isFollowing(pairs: readonly FollowPair[]): Promise<boolean[]> {
+    return this.pairs(
+      this.q.isFollowing,
+      pairs.map((p) => ({ a: p.followerId, b: p.followeeId })),
     );
-    const found = new Set(result.records.map((r) => `${r.get('a')}>${r.get('b')}`));
-    return pairs.map((p) => found.has(`${p.followerId}>${p.followeeId}`));
+  }
+
+  isBlocking(pairs: readonly BlockPair[]): Promise<boolean[]> {
+    return this.pairs(
+      this.q.isBlocking,
+      pairs.map((p) => ({ a: p.blockerId, b: p.blockedId })),
+    );
   }
 
   async followingIds(userId: string, limit: number): Promise<string[]> {
-    const result = await this.read((tx) =>
-      tx.run<{ id: string }>(
-        `MATCH (:${this.label} {id: $userId})-[r:FOLLOWS]->(o:${this.label})
-         RETURN o.id AS id ORDER BY r.at DESC, o.id DESC LIMIT $limit`,
-        { userId, limit: neo4j.int(limit) },
-      ),
-    );
+    const result = await this.db.read((tx) => tx.run<{ id: string }>(this.q.followingIds, { userId, limit: int(limit) }));
     return result.records.map((r) => r.get('id'));
   }
 
-  async ping(): Promise<void> {
-    await this.read((tx) => tx.run('RETURN 1'));
+  async followedVipIds(userId: string, limit: number): Promise<string[]> {
+    const result = await this.db.read((tx) => tx.run<{ id: string }>(this.q.followedVipIds, { userId, limit: int(limit) }));
+    return result.records.map((r) => r.get('id'));
   }
 
-  async close(): Promise<void> {
-    await this.driver.close();
+  /** Parameters naming a pair and the ids to lock, sorted so every transaction locks in the same order. */
+  private pair(a: string, b: string) {
+    return { a, b, ids: [a, b].sort() };
   }
 
-  private async page(pattern: string, userId: string, page: FollowPage): Promise<FollowEdge[]> {
-    const after = page.after ?? null;
-    const result = await this.read((tx) =>
-      tx.run<{ userId: string; at: Integer }>(
-        // Keyset: strictly after (at, id) of the last row seen, in (at DESC, id DESC) order.
-        `MATCH ${pattern}
-         WHERE $afterAt IS NULL OR r.at < $afterAt OR (r.at = $afterAt AND o.id < $afterId)
-         RETURN o.id AS userId, r.at AS at
-         ORDER BY at DESC, userId DESC
-         LIMIT $limit`,
-        {
-          userId,
-          afterAt: after ? neo4j.int(after.followedAt.getTime()) : null,
-          afterId: after?.userId ?? null,
-          limit: neo4j.int(page.limit),
-        },
-      ),
-    );
-    return result.records.map((r) => ({ userId: r.get('userId'), followedAt: new Date(toNumber(r.get('at'))) }));
+  private record<S extends GraphSubject>(subject: S, payload: EventPayload<S>): OutboxRecord {
+    return outboxRecord(this.newEventId(), subject, payload);
   }
 
-  private read<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
-    return this.session((s) => s.executeRead(work, { timeout: NEO4J_TX_TIMEOUT_MS }));
+  /** Recomputes the VIP flags of `ids` inside `tx`; returns a user.vip-changed record per change. */
+  private async updateVip(tx: ManagedTransaction, ids: string[]): Promise<OutboxRecord[]> {
+    if (ids.length === 0) return [];
+    const result = await tx.run<{ id: string; followers: Integer; wasVip: boolean; isVip: boolean }>(this.q.updateVip, {
+      ids,
+      enterAt: this.lines.enterAt,
+      exitBelow: this.lines.exitBelow,
+    });
+    return result.records
+      .filter((r) => r.get('wasVip') !== r.get('isVip'))
+      .map((r) =>
+        this.record('user.vip-changed', { userId: r.get('id'), isVip: r.get('isVip'), followerCount: toNumber(r.get('followers')) }),
+      );
   }
 
-  private write<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
-    return this.session((s) => s.executeWrite(work, { timeout: NEO4J_TX_TIMEOUT_MS }));
+  private async pairs(query: string, pairs: { a: string; b: string }[]): Promise<boolean[]> {
+    if (pairs.length === 0) return [];
+    const result = await this.db.read((tx) => tx.run<{ a: string; b: string }>(query, { pairs }));
+    const found = new Set(result.records.map((r) => `${r.get('a')}>${r.get('b')}`));
+    return pairs.map((p) => found.has(`${p.a}>${p.b}`));
   }
 
-  private async session<T>(use: (session: Session) => Promise<T>): Promise<T> {
-    const session = this.driver.session();
-    try {
-      return await use(session);
-    } catch (err) {
-      throw mapNeo4jError(err);
-    } finally {
-      await session.close().catch(() => undefined);
-    }
+  private page(query: string, params: Record<string, unknown>, page: FollowPage): Promise<FollowEdge[]> {
+    return readFollowPage(this.db, query, params, page);
   }
 }
 
-/** Outages become SERVICE_UNAVAILABLE (a stable code the client can retry on); anything else stays a bug. */
-export function mapNeo4jError(err: unknown): unknown {
-  if (!(err instanceof Neo4jError)) return err;
-  const outage =
-    err.code === neo4j.error.SERVICE_UNAVAILABLE ||
-    err.code === neo4j.error.SESSION_EXPIRED ||
-    err.code.startsWith('Neo.TransientError.') || // still failing after the driver's retries
-    err.message.startsWith('Connection acquisition timed out');
-  return outage ? serviceUnavailable('The social graph is not reachable right now. Please try again shortly.') : err;
-}
-
-function toNumber(value: Integer | number): number {
-  return neo4j.isInt(value) ? value.toNumber() : value;
+/** One keyset page of a follow list (the discovery graph's mutual follows page the same way). */
+export async function readFollowPage(db: Neo4jDb, query: string, params: Record<string, unknown>, page: FollowPage): Promise<FollowEdge[]> {
+  const after = page.after ?? null;
+  const result = await db.read((tx) =>
+    tx.run<{ userId: string; at: Integer }>(query, {
+      ...params,
+      afterAt: after ? int(after.followedAt.getTime()) : null,
+      afterId: after?.userId ?? null,
+      limit: int(page.limit),
+    }),
+  );
+  return result.records.map((r) => ({ userId: r.get('userId'), followedAt: new Date(toNumber(r.get('at'))) }));
 }

@@ -1,9 +1,9 @@
 import type { FollowGraph } from '../stores/follow-graph';
 
-/** Wraps a graph and counts calls per method, to prove DataLoader batching (tests only). */
-export function countingGraph(inner: FollowGraph): { graph: FollowGraph; calls: Record<string, number> } {
+/** Wraps a store and counts calls per method, to prove batching and caching (tests only). */
+export function counting<T extends object>(inner: T): { store: T; calls: Record<string, number> } {
   const calls: Record<string, number> = {};
-  const graph = new Proxy(inner, {
+  const store = new Proxy(inner, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function') return value;
@@ -13,5 +13,10 @@ export function countingGraph(inner: FollowGraph): { graph: FollowGraph; calls: 
       };
     },
   });
-  return { graph, calls };
+  return { store, calls };
+}
+
+export function countingGraph(inner: FollowGraph): { graph: FollowGraph; calls: Record<string, number> } {
+  const { store, calls } = counting(inner);
+  return { graph: store, calls };
 }

@@ -1,0 +1,4 @@
+import { MemorySuggestionStore } from './memory-suggestion-store';
+import { suggestionStoreContract } from './suggestion-store.contract';
+
+suggestionStoreContract('memory', async ({ keepMs }) => new MemorySuggestionStore({ keepMs }));
