@@ -59,6 +59,8 @@ function childrenOf(pid: number): number[] {
  * `node gateway/src/index.ts` with GATEWAY_WORKERS=2: two worker processes share the port, and on
  * SIGTERM a request already in flight is answered before the processes exit.
  */
+const START_TIMEOUT_MS = 180_000;
+
 describe('gateway cluster (GATEWAY_WORKERS=2)', () => {
   let stub: http.Server;
   let gateway: ChildProcess;
@@ -99,20 +101,30 @@ describe('gateway cluster (GATEWAY_WORKERS=2)', () => {
         INTERNAL_AUTH_SECRET: SECRET,
       },
       stdio: ['ignore', 'inherit', 'inherit'],
+      detached: true, // its own process group, so afterAll can end the primary and both workers at once
     });
-    // Up when both workers answer (each has its own listening handle behind the shared port).
+    // Up when both workers answer (each has its own listening handle behind the shared port). Starting
+    // three tsx processes takes seconds on an idle machine and much longer on a loaded one: bounded, not timed.
+    const deadline = Date.now() + START_TIMEOUT_MS - 5_000;
     for (;;) {
       if (gateway.exitCode !== null) throw new Error('the gateway exited during start-up');
+      if (Date.now() > deadline) throw new Error('the gateway cluster did not come up in time');
       const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ hello }"}' })
         .then((r) => r.ok)
         .catch(() => false);
       if (ok && childrenOf(gateway.pid!).length === 2) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-  });
+  }, START_TIMEOUT_MS);
 
   afterAll(async () => {
-    if (gateway && gateway.exitCode === null) gateway.kill('SIGKILL');
+    if (gateway?.pid && gateway.exitCode === null) {
+      try {
+        process.kill(-gateway.pid, 'SIGKILL'); // the whole group: primary and workers
+      } catch {
+        // already gone
+      }
+    }
     await new Promise<void>((r) => stub.close(() => r()));
   });
 
