@@ -97,9 +97,11 @@ export class MongoRefreshTokenStore implements RefreshTokenStore {
 
   async revokeFamily(familyId: string, now: Date): Promise<number> {
     // Upsert by _id: revoking twice (two reuses, a reuse then a logout) is fine.
-    await this.revokedFamilies.updateOne({ _id: familyId }, { $setOnInsert: { revokedAt: now } }, { upsert: true }).catch((err: { code?: number }) => {
-      if (err.code !== 11000) throw err; // a concurrent revocation inserted it first
-    });
+    await this.revokedFamilies
+      .updateOne({ _id: familyId }, { $setOnInsert: { revokedAt: now } }, { upsert: true })
+      .catch((err: { code?: number }) => {
+        if (err.code !== 11000) throw err; // a concurrent revocation inserted it first
+      });
     const result = await this.tokens.updateMany({ familyId, revokedAt: null }, { $set: { revokedAt: now } });
     return result.modifiedCount;
   }
