@@ -41,13 +41,15 @@ function acceptsConnections(url: string): Promise<boolean> {
   });
 }
 
-function childrenOf(pid: number): number[] {
+/** The gateway workers among a process's children (tsx may also run an esbuild child when its cache is cold). */
+function workersOf(pid: number): number[] {
   return readdirSync('/proc')
     .filter((d) => /^\d+$/.test(d))
     .filter((d) => {
       try {
         const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== pid) return false;
+        return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(path.join('gateway', 'src', 'index.ts'));
       } catch {
         return false;
       }
@@ -112,7 +114,7 @@ describe('gateway cluster (GATEWAY_WORKERS=2)', () => {
       const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ hello }"}' })
         .then((r) => r.ok)
         .catch(() => false);
-      if (ok && childrenOf(gateway.pid!).length === 2) break;
+      if (ok && workersOf(gateway.pid!).length === 2) break;
       await new Promise((r) => setTimeout(r, 200));
     }
   }, START_TIMEOUT_MS);
@@ -129,7 +131,7 @@ describe('gateway cluster (GATEWAY_WORKERS=2)', () => {
   });
 
   it('runs two workers behind one port', async () => {
-    expect(childrenOf(gateway.pid!)).toHaveLength(2);
+    expect(workersOf(gateway.pid!)).toHaveLength(2);
     const answers = await Promise.all(
       Array.from({ length: 10 }, () =>
         fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ hello }"}' }).then((r) =>
