@@ -33,7 +33,7 @@ const subgraph = (name: string, mappers: Record<string, string> = {}) => ({
 const all = {
   ...subgraph('user', { User: '../models#UserModel' }),
   ...subgraph('social-graph', { User: '../models#UserRef' }),
-  ...subgraph('post', { Post: '../models#PostModel', User: '../models#UserRef' }),
+  ...subgraph('post', { Post: '../models#PostModel', User: '../models#UserRef', Comment: '../models#CommentModel' }),
   ...subgraph('feed', { Post: '../models#PostRef' }),
 };
 

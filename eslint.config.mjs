@@ -38,7 +38,16 @@ export default tseslint.config(
   {
     // The one place per service allowed to read the environment, plus test and build tooling (tests
     // hand their environment to the processes they spawn).
-    files: ['**/config.ts', 'codegen.ts', 'packages/test-kit/**', 'jest.preset.js', 'scripts/**', '**/*.test.ts'],
+    files: [
+      '**/config.ts',
+      'codegen.ts',
+      'packages/test-kit/**',
+      'jest.preset.js',
+      'scripts/**',
+      '**/*.test.ts',
+      '**/test/support/**',
+      'bench/**',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

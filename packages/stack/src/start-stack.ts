@@ -26,6 +26,8 @@ export interface StackOptions {
   /** Shared secrets for this stack; random per stack unless given. */
   secrets?: { internal: string; accessToken: string };
   nodeEnv?: 'development' | 'test' | 'production';
+  /** Extra settings for the post service (tests shorten or disable its worker intervals). */
+  postEnv?: Record<string, string>;
 }
 
 export interface Stack {
@@ -90,7 +92,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     );
     const post = track(
       await startPostService(
-        parsePostConfig({ ...common, PORT: String(ports.post), MONGODB_URI: opts.real?.mongodbUri, MONGODB_DB: iso && `${iso}_post` }),
+        parsePostConfig({
+          ...common,
+          PORT: String(ports.post),
+          MONGODB_URI: opts.real?.mongodbUri,
+          MONGODB_DB: iso && `${iso}_post`,
+          REDIS_URL: opts.real?.redisUrl,
+          REDIS_KEY_PREFIX: iso && `${iso}:post:`,
+          USER_URL: user.url,
+          ...opts.postEnv,
+        }),
         {
           bus,
           logger: logger('post'),

@@ -12,9 +12,11 @@ import {
   pageSize,
   unauthenticated,
   type Connection,
-  type Logger,
 } from '@social/kit';
-import type { EventBus, EventPayload, Subject } from '@social/events';
+import { resolveMentions } from './mentions/mentions';
+import type { UserDirectory } from './mentions/user-directory';
+import type { OutboxDispatcher } from './outbox/dispatcher';
+import { eventItem, type OutboxItem } from './outbox/outbox';
 import type { PostRecord, PostStore } from './stores/post-store';
 
 export const MAX_POST_LENGTH = 140; // the short-message format the product is built on, counted as a person counts characters
@@ -27,20 +29,32 @@ const postsCursor = z.object({ postId: z.string().regex(/^[0-9a-f]{24}$/) });
 /**
  * The post rules, kept apart from GraphQL so they read as one page: who may write or delete, what a
  * valid post is, and which events follow. Validation happens before the single write, so a refused
- * request changes nothing.
+ * request changes nothing; the events are stored in that same write (the outbox) and delivered
+ * after it, so a crash in between loses none.
  */
 export class PostService {
   constructor(
     private readonly store: PostStore,
-    private readonly bus: EventBus,
-    private readonly logger: Logger,
+    private readonly dispatcher: OutboxDispatcher,
+    private readonly directory: UserDirectory,
   ) {}
 
   async create(viewerId: string | null, rawText: string): Promise<PostRecord> {
     if (!viewerId) throw unauthenticated('You must be signed in to post.');
     const text = validateText(rawText);
-    const post = await this.store.create({ authorId: viewerId, text });
-    await this.publish('post.created', { postId: post.id, authorId: post.authorId, createdAt: post.createdAt.toISOString() });
+    const mentions = await resolveMentions(this.directory, text, viewerId);
+    let items: OutboxItem[] = [];
+    const post = await this.store.create({
+      authorId: viewerId,
+      text,
+      mentions,
+      outbox: (p) =>
+        (items = [
+          eventItem('post.created', { postId: p.id, authorId: p.authorId, createdAt: p.createdAt.toISOString() }),
+          ...mentions.map((m) => eventItem('user.mentioned', { mentionedUserId: m, byUserId: p.authorId, postId: p.id, commentId: null })),
+        ]),
+    });
+    await this.deliver('posts', post.id, items);
     return post;
   }
 
@@ -51,10 +65,11 @@ export class PostService {
     const post = await this.store.findById(id);
     if (!post) throw notFound('There is no post with this id, or it was already deleted.');
     if (post.authorId !== viewerId) throw forbidden('You can only delete your own posts.');
-    // Conditional in the store: a concurrent delete of the same post makes this one a NOT_FOUND.
-    const deleted = await this.store.softDelete(id);
+    // Claimed in the store: a concurrent delete of the same post makes this one a NOT_FOUND.
+    const items = [eventItem('post.deleted', { postId: post.id, authorId: post.authorId })];
+    const deleted = await this.store.softDelete(id, items);
     if (!deleted) throw notFound('There is no post with this id, or it was already deleted.');
-    await this.publish('post.deleted', { postId: deleted.id, authorId: deleted.authorId });
+    await this.deliver('post_deletions', deleted.id, items);
     return deleted.id;
   }
 
@@ -100,26 +115,18 @@ export class PostService {
     });
   }
 
-  /**
-   * Events follow the write; a failed publish is logged and the request still succeeds, because
-   * the post is already saved. TODO(outbox): a later issue adds an outbox that re-publishes events
-   * whose publish failed; until then a consumer (the feed's fan-out) can miss such an event.
-   */
-  private async publish<S extends Subject>(subject: S, data: EventPayload<S>): Promise<void> {
-    try {
-      await this.bus.publish(subject, data);
-    } catch (err) {
-      this.logger.error({ err, subject, data }, 'event publish failed; the write stands');
-    }
+  private async deliver(sourceName: string, docId: string, items: OutboxItem[]): Promise<void> {
+    const source = this.store.outboxSources().find((s) => s.name === sourceName)!;
+    await this.dispatcher.afterWrite(source, { id: docId, items });
   }
 }
 
-/** Trims, then checks 1..MAX_POST_LENGTH characters as a person counts them. */
-export function validateText(raw: string): string {
+/** Trims, then checks 1..MAX_POST_LENGTH characters as a person counts them (posts and comments alike). */
+export function validateText(raw: string, what = 'A post'): string {
   const text = raw.trim();
-  if (text.length === 0) throw badInput('A post cannot be empty.', 'text');
+  if (text.length === 0) throw badInput(`${what} cannot be empty.`, 'text');
   if (graphemeLength(text) > MAX_POST_LENGTH) {
-    throw badInput(`A post can be at most ${MAX_POST_LENGTH} characters long.`, 'text');
+    throw badInput(`${what} can be at most ${MAX_POST_LENGTH} characters long.`, 'text');
   }
   return text;
 }

@@ -1,11 +1,19 @@
 import { createLogger, newId } from '@social/kit';
-import { MemoryEventBus } from '@social/events';
+import { MemoryEventBus, MemoryLiveBus } from '@social/events';
+import { CountReader } from '../src/counters/count-reader';
+import { MemoryUserDirectory } from '../src/mentions/user-directory';
+import { OutboxDispatcher } from '../src/outbox/dispatcher';
 import { MAX_POST_LENGTH, MAX_RECENT_AUTHORS, MAX_RECENT_POST_IDS, PostService, validateText } from '../src/post-service';
+import { MemoryCounterStore } from '../src/stores/memory-counter-store';
 import { MemoryPostStore } from '../src/stores/memory-post-store';
 
 const make = () => {
   const store = new MemoryPostStore();
-  return { store, service: new PostService(store, new MemoryEventBus(), createLogger('post-test', 'silent')) };
+  const counters = new MemoryCounterStore();
+  const logger = createLogger('post-test', 'silent');
+  const counts = new CountReader(store, counters, logger);
+  const dispatcher = new OutboxDispatcher({ counters, bus: new MemoryEventBus(), live: new MemoryLiveBus(), counts, logger });
+  return { store, service: new PostService(store, dispatcher, new MemoryUserDirectory()) };
 };
 
 const code = async (p: Promise<unknown>) => {

@@ -2,10 +2,10 @@ import mongoose from 'mongoose';
 import { createLogger, newId } from '@social/kit';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { JetStreamEventBus, createEventBus, type EventEnvelope } from '@social/events';
+import { JetStreamEventBus, NatsLiveBus, createEventBus, liveSubjects, type EventEnvelope } from '@social/events';
 import { eventually, realServers, uniqueName } from '@social/test-kit';
 import { startPostService } from '../src/server';
-import { CREATE, DELETE, ENTITIES, POST, RECENT, clientFor, startHarness, testConfig, type Harness } from './harness';
+import { COMMENT, CREATE, DELETE, ENTITIES, LIKE, POST, RECENT, clientFor, startHarness, testConfig, type Harness } from './harness';
 
 const { mongodbUri, natsUrl } = realServers();
 const dbName = uniqueName('post');
@@ -72,6 +72,46 @@ describe('post service on MongoDB (FerretDB in CI)', () => {
       ]);
     } finally {
       await consumer.stop();
+      await listener.close();
+      await service.stop();
+      await deleteStreams(listener as JetStreamEventBus);
+    }
+  });
+});
+
+describe('interactions on real servers', () => {
+  it('publishes post.liked and comment.added on JetStream (ids as Nats-Msg-Id) and live events on core NATS', async () => {
+    const prefix = `${uniqueName('post')}.`;
+    const logger = createLogger('post-test', 'silent');
+    const service = await startPostService(testConfig({ ...env, NATS_URL: natsUrl, EVENT_SUBJECT_PREFIX: prefix }), { logger });
+    const listener = await createEventBus({ natsUrl, subjectPrefix: prefix, logger, name: 'post-test' });
+    const live = await NatsLiveBus.connect({ servers: natsUrl, subjectPrefix: prefix, logger });
+    const received: EventEnvelope[] = [];
+    const consumer = await listener.consume({
+      durable: 'post_test_i',
+      subjects: ['post.liked', 'comment.added'],
+      handler: async (e) => void received.push(e),
+    });
+    try {
+      const client = clientFor(service);
+      const [author, alice] = [newId(), newId()];
+      const post = (await client.gql(CREATE, { text: 'like me' }, author)).data.createPost.id;
+      const liveGot: [string, unknown][] = [];
+      live.subscribeLive(liveSubjects.anyForPost(post), (payload, subject) => liveGot.push([subject, payload]));
+      await live.flush();
+
+      expect((await client.gql(LIKE, { p: post }, alice)).data.likePost.likeCount).toBe(1);
+      const comment = (await client.gql(COMMENT, { p: post, t: 'hi' }, alice)).data.addComment;
+      await eventually(async () => (received.length >= 2 && liveGot.length >= 4 ? true : undefined));
+      expect(received.map((e) => [e.subject, e.data])).toEqual([
+        ['post.liked', { postId: post, authorId: author, userId: alice }],
+        ['comment.added', { commentId: comment.id, postId: post, postAuthorId: author, authorId: alice, createdAt: comment.createdAt }],
+      ]);
+      expect(liveGot).toContainEqual([liveSubjects.postLiked(post), { postId: post, userId: alice, likeCount: 1 }]);
+      expect(liveGot).toContainEqual([liveSubjects.postUpdated(post), { postId: post, likeCount: 1, commentCount: 1, viewCount: 0 }]);
+    } finally {
+      await consumer.stop();
+      await live.close();
       await listener.close();
       await service.stop();
       await deleteStreams(listener as JetStreamEventBus);

@@ -1,14 +1,24 @@
-import mongoose, { Schema, Types, type Connection, type Model } from 'mongoose';
+import { Schema, Types, type Connection, type Model } from 'mongoose';
 import { isId, newId } from '@social/kit';
-import type { NewPost, PostRecord, PostStore } from './post-store';
+import type { OutboxItem, OutboxSource } from '../outbox/outbox';
+import { mongoOutboxSource, outboxFields, outboxIndex, outboxValues, type OutboxDocFields } from '../outbox/mongo-outbox';
+import { connectMongo } from './mongo-connection';
+import { isDuplicateKey } from './mongo-errors';
+import type { CountDeltas, NewPost, PostCountsRow, PostRecord, PostStore, StoredCounts } from './post-store';
 
 /** The stored shape: ids as native ObjectIds (12 bytes, and `_id` order is creation order). */
-interface PostDoc {
+interface PostDoc extends OutboxDocFields {
   _id: Types.ObjectId;
   authorId: Types.ObjectId;
   text: string;
   createdAt: Date;
   deletedAt: Date | null;
+  mentions: Types.ObjectId[];
+  // Counts as last flushed (flat fields, so one $inc updates them); absent on posts from before issue 5.
+  likeCount?: number;
+  commentCount?: number;
+  viewCount?: number;
+  lastFlushId?: string | null;
 }
 
 const postSchema = new Schema<PostDoc>(
@@ -19,18 +29,25 @@ const postSchema = new Schema<PostDoc>(
     createdAt: { type: Date, required: true },
     // Always written (null while live) so "live" is an equality match FerretDB and MongoDB agree on.
     deletedAt: { type: Date, default: null },
+    mentions: { type: [Schema.Types.ObjectId], default: [] },
+    likeCount: { type: Number, default: 0 },
+    commentCount: { type: Number, default: 0 },
+    viewCount: { type: Number, default: 0 },
+    lastFlushId: { type: String, default: null },
+    ...outboxFields,
   },
   { versionKey: false, autoIndex: false, autoCreate: false, strict: 'throw' },
 );
 // Serves listByAuthor and recentIdsByAuthors: seek by author, newest first, keyset on _id.
 postSchema.index({ authorId: 1, _id: -1 }, { name: 'author_newest' });
+postSchema.index(...outboxIndex);
 
 /**
  * One claim per deleted post, keyed by the post id. FerretDB v1 applies a conditional update (and
  * findAndModify) as read-then-write, so two concurrent deletes would both "win"; the unique `_id` of
  * an insert is atomic on MongoDB and FerretDB alike, so the claim decides which delete wins.
  */
-interface DeletionDoc {
+interface DeletionDoc extends OutboxDocFields {
   _id: Types.ObjectId;
   deletedAt: Date;
 }
@@ -39,13 +56,16 @@ const deletionSchema = new Schema<DeletionDoc>(
   {
     _id: { type: Schema.Types.ObjectId, required: true },
     deletedAt: { type: Date, required: true },
+    // The post.deleted event lives on the claim: only the delete that won the claim carries it.
+    ...outboxFields,
   },
   { versionKey: false, autoIndex: false, autoCreate: false, strict: 'throw' },
 );
+deletionSchema.index(...outboxIndex);
 
 const LIVE = { deletedAt: null } as const;
-const DUPLICATE_KEY = 11000;
-const isDuplicateKey = (err: unknown) => (err as { code?: unknown } | null)?.code === DUPLICATE_KEY;
+/** Reads never need the outbox (only the relay does). */
+const WITHOUT_OUTBOX = { outbox: 0, outboxAt: 0 } as const;
 
 function toRecord(doc: PostDoc): PostRecord {
   return {
@@ -54,7 +74,23 @@ function toRecord(doc: PostDoc): PostRecord {
     text: doc.text,
     createdAt: doc.createdAt,
     deletedAt: doc.deletedAt ?? null,
+    mentions: (doc.mentions ?? []).map((m) => m.toHexString()),
+    counts: countsOf(doc),
+    lastFlushId: doc.lastFlushId ?? null,
   };
+}
+
+function countsOf(doc: Pick<PostDoc, 'likeCount' | 'commentCount' | 'viewCount'>): StoredCounts {
+  return { likes: doc.likeCount ?? 0, comments: doc.commentCount ?? 0, views: doc.viewCount ?? 0 };
+}
+
+/** `$inc` of the non-zero parts of a delta, or null when there is nothing to add. */
+function incOf(delta: Partial<StoredCounts>): Record<string, number> | null {
+  const inc: Record<string, number> = {};
+  if (delta.likes) inc['likeCount'] = delta.likes;
+  if (delta.comments) inc['commentCount'] = delta.comments;
+  if (delta.views) inc['viewCount'] = delta.views;
+  return Object.keys(inc).length ? inc : null;
 }
 
 function olderThan(beforeId?: string | null) {
@@ -81,26 +117,23 @@ export class MongoPostStore implements PostStore {
 
   /** Connects, then creates the indexes, so a started service never serves unindexed queries. */
   static async connect(opts: MongoPostStoreOptions): Promise<MongoPostStore> {
-    const connection = await mongoose
-      .createConnection(opts.uri, {
-        dbName: opts.dbName,
-        // Fail fast during an outage instead of queueing requests behind a reconnect; /ready reports it.
-        bufferCommands: false,
-        serverSelectionTimeoutMS: 5_000,
-        autoIndex: false,
-        autoCreate: false,
-      })
-      .asPromise();
+    const connection = await connectMongo(opts.uri, opts.dbName);
     try {
-      const posts = connection.model<PostDoc>('Post', postSchema, 'posts');
-      const deletions = connection.model<DeletionDoc>('PostDeletion', deletionSchema, 'post_deletions');
-      await posts.createIndexes();
-      await deletions.createCollection(); // up front: no implicit creation racing under concurrent deletes
-      return new MongoPostStore(connection, posts, deletions);
+      return await MongoPostStore.open(connection);
     } catch (err) {
       await connection.close();
       throw err;
     }
+  }
+
+  /** Creates the collections and indexes on a connection; `close()` closes that connection. */
+  static async open(connection: Connection): Promise<MongoPostStore> {
+    const posts = connection.model<PostDoc>('Post', postSchema, 'posts');
+    const deletions = connection.model<DeletionDoc>('PostDeletion', deletionSchema, 'post_deletions');
+    await posts.createIndexes();
+    await deletions.createCollection(); // up front: no implicit creation racing under concurrent deletes
+    await deletions.createIndexes();
+    return new MongoPostStore(connection, posts, deletions);
   }
 
   async create(post: NewPost): Promise<PostRecord> {
@@ -110,28 +143,37 @@ export class MongoPostStore implements PostStore {
       text: post.text,
       createdAt: new Date(),
       deletedAt: null,
+      mentions: (post.mentions ?? []).map((m) => new Types.ObjectId(m)),
+      likeCount: 0,
+      commentCount: 0,
+      viewCount: 0,
+      lastFlushId: null,
+      ...outboxValues(),
     };
-    await this.posts.create(doc); // validated against the schema; one insert
+    Object.assign(doc, outboxValues(post.outbox?.(toRecord(doc))));
+    await this.posts.create(doc); // validated against the schema; one insert, outbox included
     return toRecord(doc);
   }
 
   async findByIds(ids: readonly string[]): Promise<PostRecord[]> {
     const valid = [...new Set(ids)].filter(isId);
     if (valid.length === 0) return [];
-    const docs = await this.posts.find({ _id: { $in: valid.map((id) => new Types.ObjectId(id)) }, ...LIVE }).lean<PostDoc[]>();
+    const docs = await this.posts
+      .find({ _id: { $in: valid.map((id) => new Types.ObjectId(id)) }, ...LIVE }, WITHOUT_OUTBOX)
+      .lean<PostDoc[]>();
     return docs.map(toRecord);
   }
 
   async findById(id: string): Promise<PostRecord | null> {
     if (!isId(id)) return null;
-    const doc = await this.posts.findOne({ _id: new Types.ObjectId(id), ...LIVE }).lean<PostDoc>();
+    const doc = await this.posts.findOne({ _id: new Types.ObjectId(id), ...LIVE }, WITHOUT_OUTBOX).lean<PostDoc>();
     return doc ? toRecord(doc) : null;
   }
 
   async listByAuthor(authorId: string, limit: number, beforeId?: string | null): Promise<PostRecord[]> {
     if (!isId(authorId)) return [];
     const docs = await this.posts
-      .find({ authorId: new Types.ObjectId(authorId), ...LIVE, ...olderThan(beforeId) })
+      .find({ authorId: new Types.ObjectId(authorId), ...LIVE, ...olderThan(beforeId) }, WITHOUT_OUTBOX)
       .sort({ _id: -1 })
       .limit(limit)
       .lean<PostDoc[]>();
@@ -149,14 +191,14 @@ export class MongoPostStore implements PostStore {
     return docs.map((d) => d._id.toHexString());
   }
 
-  async softDelete(id: string): Promise<PostRecord | null> {
+  async softDelete(id: string, outbox: OutboxItem[] = []): Promise<PostRecord | null> {
     if (!isId(id)) return null;
     const _id = new Types.ObjectId(id);
-    const live = await this.posts.findOne({ _id, ...LIVE }).lean<PostDoc>();
+    const live = await this.posts.findOne({ _id, ...LIVE }, WITHOUT_OUTBOX).lean<PostDoc>();
     if (!live) return null;
     const deletedAt = new Date();
     try {
-      await this.deletions.create({ _id, deletedAt });
+      await this.deletions.create({ _id, deletedAt, ...outboxValues(outbox) });
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       // Another delete claimed this post first. Finish its update (idempotent) in case that request
@@ -167,6 +209,47 @@ export class MongoPostStore implements PostStore {
     }
     await this.posts.updateOne({ _id }, { $set: { deletedAt } });
     return toRecord({ ...live, deletedAt });
+  }
+
+  async findCounts(ids: readonly string[]): Promise<PostCountsRow[]> {
+    const valid = [...new Set(ids)].filter(isId);
+    if (valid.length === 0) return [];
+    const docs = await this.posts
+      .find({ _id: { $in: valid.map((id) => new Types.ObjectId(id)) } }, { likeCount: 1, commentCount: 1, viewCount: 1, lastFlushId: 1 })
+      .lean<Pick<PostDoc, '_id' | 'likeCount' | 'commentCount' | 'viewCount' | 'lastFlushId'>[]>();
+    return docs.map((d) => ({ id: d._id.toHexString(), counts: countsOf(d), lastFlushId: d.lastFlushId ?? null }));
+  }
+
+  async applyCounterFlush(flushId: string, deltas: CountDeltas): Promise<void> {
+    const ops = [];
+    for (const [id, delta] of deltas) {
+      const inc = incOf(delta);
+      if (!inc || !isId(id)) continue;
+      // `lastFlushId: {$ne}` makes a replay of this flush skip posts it already reached.
+      ops.push({
+        updateOne: {
+          filter: { _id: new Types.ObjectId(id), lastFlushId: { $ne: flushId } },
+          update: { $inc: inc, $set: { lastFlushId: flushId } },
+        },
+      });
+    }
+    if (ops.length) await this.posts.bulkWrite(ops, { ordered: false });
+  }
+
+  async adjustCounts(id: string, delta: Partial<StoredCounts>): Promise<void> {
+    const inc = incOf(delta);
+    if (inc && isId(id)) await this.posts.updateOne({ _id: new Types.ObjectId(id) }, { $inc: inc });
+  }
+
+  outboxSources(): OutboxSource[] {
+    return [
+      mongoOutboxSource('posts', this.posts),
+      mongoOutboxSource('post_deletions', this.deletions, async (id) => {
+        const _id = new Types.ObjectId(id);
+        const claim = await this.deletions.findById(_id).lean<DeletionDoc>();
+        if (claim) await this.posts.updateOne({ _id, ...LIVE }, { $set: { deletedAt: claim.deletedAt } });
+      }),
+    ];
   }
 
   /** For /ready: throws when the database does not answer. */

@@ -1,4 +1,5 @@
 import { newId } from '@social/kit';
+import { countItem, eventItem } from '../outbox/outbox';
 import type { PostStore } from './post-store';
 
 export interface PostStoreHandle {
@@ -131,6 +132,85 @@ export function postStoreContract(name: string, make: () => Promise<PostStoreHan
         expect(results.filter((r) => r !== null)).toHaveLength(1);
         expect(await store.findById(post.id)).toBeNull();
       }
+    });
+
+    it('stores mentions and starts every count at zero', async () => {
+      const [a, b] = [newId(), newId()];
+      const post = await store.create({ authorId: newId(), text: 'hi @a @b', mentions: [a, b] });
+      expect(post).toMatchObject({ mentions: [a, b], counts: { likes: 0, comments: 0, views: 0 }, lastFlushId: null });
+      expect((await store.findById(post.id))!.mentions).toEqual([a, b]);
+    });
+
+    it('keeps the outbox items of a create pending until settled, and finds them only once old enough', async () => {
+      const authorId = newId();
+      let created: ReturnType<typeof eventItem<'post.created'>> | undefined;
+      const post = await store.create({
+        authorId,
+        text: 'with effects',
+        outbox: (p) => [
+          (created = eventItem('post.created', { postId: p.id, authorId: p.authorId, createdAt: p.createdAt.toISOString() })),
+        ],
+      });
+      expect(created!.data.postId).toBe(post.id);
+      await store.create({ authorId, text: 'no effects' });
+      const [posts] = store.outboxSources();
+      expect(posts!.name).toBe('posts');
+
+      expect(await posts!.pending(new Date(Date.now() - 60_000), 10)).toEqual([]);
+      const pending = await posts!.pending(new Date(Date.now() + 1000), 10);
+      expect(pending).toEqual([{ id: post.id, items: [created] }]);
+
+      const counted = countItem(post.id, 'likes', 1);
+      await posts!.settle(post.id, [counted]);
+      expect(await posts!.pending(new Date(Date.now() + 1000), 10)).toEqual([{ id: post.id, items: [counted] }]);
+      await posts!.settle(post.id, []);
+      expect(await posts!.pending(new Date(Date.now() + 1000), 10)).toEqual([]);
+    });
+
+    it('stores the delete outbox on the winning claim only', async () => {
+      const post = await store.create({ authorId: newId(), text: 'to delete' });
+      const item = eventItem('post.deleted', { postId: post.id, authorId: post.authorId });
+      const results = await Promise.all([
+        store.softDelete(post.id, [item]),
+        store.softDelete(post.id, [eventItem('post.deleted', { postId: post.id, authorId: post.authorId })]),
+      ]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const deletions = store.outboxSources().find((s) => s.name === 'post_deletions')!;
+      const pending = await deletions.pending(new Date(Date.now() + 1000), 10);
+      expect(pending).toHaveLength(1);
+      expect(pending[0]!.id).toBe(post.id);
+      expect(pending[0]!.items).toHaveLength(1);
+      await deletions.complete!(post.id); // idempotent on a finished delete
+      expect(await store.findById(post.id)).toBeNull();
+    });
+
+    it('applies a counter flush once per flush id, and finds counts of deleted posts too', async () => {
+      const [a, b] = [await store.create({ authorId: newId(), text: 'a' }), await store.create({ authorId: newId(), text: 'b' })];
+      const f1 = newId();
+      const deltas = new Map([
+        [a.id, { likes: 2, views: 5 }],
+        [b.id, { comments: 1 }],
+        [newId(), { likes: 1 }], // unknown post: ignored
+      ]);
+      await store.applyCounterFlush(f1, deltas);
+      await store.applyCounterFlush(f1, deltas); // a replay after a crash counts nothing twice
+      await store.applyCounterFlush(newId(), new Map([[a.id, { likes: -1 }]]));
+      await store.softDelete(b.id);
+
+      const rows = await store.findCounts([a.id, b.id, newId(), 'bad']);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      expect(rows).toHaveLength(2);
+      expect(byId.get(a.id)!.counts).toEqual({ likes: 1, comments: 0, views: 5 });
+      expect(byId.get(b.id)).toEqual({ id: b.id, counts: { likes: 0, comments: 1, views: 0 }, lastFlushId: f1 });
+      expect((await store.findById(a.id))!.counts).toEqual({ likes: 1, comments: 0, views: 5 });
+    });
+
+    it('adjustCounts adds a correction without touching the last flush id', async () => {
+      const post = await store.create({ authorId: newId(), text: 'fix me' });
+      const f = newId();
+      await store.applyCounterFlush(f, new Map([[post.id, { likes: 3 }]]));
+      await store.adjustCounts(post.id, { likes: -2, comments: 4 });
+      expect(await store.findCounts([post.id])).toEqual([{ id: post.id, counts: { likes: 1, comments: 4, views: 0 }, lastFlushId: f }]);
     });
   });
 }
