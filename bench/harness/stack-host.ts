@@ -1,0 +1,63 @@
+/**
+ * Child process entry: runs @social/stack's startStack (every subgraph plus a gateway in this one
+ * process, each on its own port) so the load generator and the gateways under test run in other
+ * processes and do not share this event loop. Configured by BENCH_STACK (JSON), reports its URLs
+ * over IPC, stops when asked over IPC.
+ */
+import { startStack, seedDemoNetwork, type RealStores } from '@social/stack';
+import { stackHostConfigJson } from './config';
+
+export interface StackHostConfig {
+  real?: RealStores;
+  secrets: { internal: string; accessToken: string };
+  /** Embedded mode has empty memory stores: seed the demo network through the API. */
+  seedDemo: boolean;
+  logLevel?: string;
+}
+
+export interface StackHostReady {
+  type: 'ready';
+  urls: { gateway: string; user: string; socialGraph: string; post: string; feed: string };
+  seeded?: { users: number; follows: number; posts: number };
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(stackHostConfigJson()) as StackHostConfig;
+  const stack = await startStack({
+    real: config.real,
+    secrets: config.secrets,
+    logLevel: config.logLevel ?? 'warn',
+    nodeEnv: 'production',
+  });
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    stack.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  // The harness asks over IPC rather than with SIGTERM: Apollo Server installs its own SIGTERM/SIGINT
+  // handlers in every service (outside NODE_ENV=test), which stop each server on their own and would
+  // race this orderly stop.
+  process.on('message', (msg: { type?: string }) => msg?.type === 'stop' && stop());
+  process.on('disconnect', stop); // the harness died: do not linger holding ports and connections
+  const seeded = config.seedDemo ? await seedDemoNetwork(stack.gatewayUrl) : undefined;
+  const s = stack.services;
+  const ready: StackHostReady = {
+    type: 'ready',
+    urls: { gateway: stack.gatewayUrl, user: s.user.url, socialGraph: s.socialGraph.url, post: s.post.url, feed: s.feed.url },
+    ...(seeded ? { seeded } : {}),
+  };
+  process.send?.(ready);
+}
+
+main().catch((err: unknown) => {
+  process.send?.({ type: 'failed', error: (err as Error).stack ?? String(err) });
+  console.error(err);
+  process.exit(1);
+});
