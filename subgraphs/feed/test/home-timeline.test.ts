@@ -4,7 +4,8 @@ import { MemoryFollowingSource } from '../src/sources/memory-following-source';
 import { MemoryPostSource } from '../src/sources/memory-post-source';
 import { gatewayHeader, gql } from '../src/testing/http';
 
-const config = parseFeedConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent' });
+// The pull strategy over memory sources; the hybrid strategy has its own suite (hybrid-home-timeline.test.ts).
+const config = parseFeedConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', TIMELINE_STRATEGY: 'pull' });
 const SECRET = config.INTERNAL_AUTH_SECRET;
 
 const HOME = /* GraphQL */ `

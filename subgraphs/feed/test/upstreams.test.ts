@@ -18,6 +18,7 @@ const startFeed = (socialGraphUrl: string, postUrl: string) =>
       NODE_ENV: 'test',
       PORT: '0',
       LOG_LEVEL: 'silent',
+      TIMELINE_STRATEGY: 'pull', // the strategy whose upstream calls these stubs answer
       INTERNAL_AUTH_SECRET: SECRET,
       SOCIAL_GRAPH_URL: socialGraphUrl,
       POST_URL: postUrl,
@@ -46,7 +47,12 @@ describe('feed service over HTTP with its real upstream clients (stub subgraphs)
 
   it('asks social-graph, then post, each signed as feed on behalf of the viewer', async () => {
     const after = newId();
-    const res = await gql(feed.url, HOME, { first: 2, after: encodeCursor({ id: after }) }, await gatewayHeader(SECRET, viewer));
+    const res = await gql(
+      feed.url,
+      HOME,
+      { first: 2, after: encodeCursor({ s: parseInt(after.slice(0, 8), 16) * 1000, id: after }) },
+      await gatewayHeader(SECRET, viewer),
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data!['homeTimeline']).toEqual({
       edges: postIds.slice(0, 2).map((id) => ({ node: { id } })),

@@ -25,6 +25,11 @@ export type HomeTimelineConnection = {
   edges: Array<HomeTimelineEdge>;
   /** Whether more posts follow, and the cursor to continue from. */
   pageInfo: PageInfo;
+  /**
+   * READY normally; REBUILDING right after a long absence, while the timeline is refilled (show what came back and
+   * ask again shortly).
+   */
+  timelineStatus: TimelineStatus;
 };
 
 /** One post on the home timeline. */
@@ -60,10 +65,14 @@ export type Query = {
   __typename?: 'Query';
   /**
    * The signed-in person's home timeline: posts by the people they follow and their own posts, newest first.
-   * Requires sign-in (UNAUTHENTICATED otherwise). `first` is the page size, 1 to 100 (default 20); `after` is the
-   * `endCursor` of the previous page. Paging is stable: posts published while you scroll do not shift later pages,
-   * they appear at the top the next time you load the first page. A malformed `after` or `first` out of range is
-   * BAD_USER_INPUT; SERVICE_UNAVAILABLE means a service the timeline depends on did not answer, so try again shortly.
+   * Requires sign-in (UNAUTHENTICATED otherwise).
+   * Scrolling down: `first` (1 to 100, default 20) with `after` = the previous page's `endCursor`.
+   * New posts since you loaded the screen: `last` (1 to 100) with `before` = the `startCursor` of the top of your
+   * screen; the page holds the posts just above it (newest first) and `pageInfo.hasPreviousPage` says whether even
+   * newer ones remain (ask again with the new `startCursor`).
+   * Paging is stable: cursors mark a post's place, so posts published while you scroll never shift or repeat a page.
+   * Errors: BAD_USER_INPUT for a page size out of range, a malformed or foreign cursor, or `first`/`after` mixed with
+   * `last`/`before`; SERVICE_UNAVAILABLE when a service the timeline depends on did not answer (try again shortly).
    */
   homeTimeline: HomeTimelineConnection;
 };
@@ -71,8 +80,20 @@ export type Query = {
 
 export type QueryHomeTimelineArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
+
+/** Whether the home timeline is complete. */
+export type TimelineStatus =
+  /** The timeline is complete. */
+  | 'READY'
+  /**
+   * You are back after a long break and your timeline is being rebuilt: the page holds what is there so far.
+   * Ask again in a moment (a second or two) for the full page.
+   */
+  | 'REBUILDING';
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -158,6 +179,7 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  TimelineStatus: TimelineStatus;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -181,6 +203,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type HomeTimelineConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HomeTimelineConnection'] = ResolversParentTypes['HomeTimelineConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['HomeTimelineEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  timelineStatus?: Resolver<ResolversTypes['TimelineStatus'], ParentType, ContextType>;
 }>;
 
 export type HomeTimelineEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HomeTimelineEdge'] = ResolversParentTypes['HomeTimelineEdge']> = ResolversObject<{

@@ -1,6 +1,10 @@
 import type { FollowingSource } from '../sources/following-source';
 import type { PostSource } from '../sources/post-source';
-import type { TimelinePage, TimelineStrategy } from './timeline-strategy';
+import { scoreOf } from '../stores/timeline-store';
+import type { TimelinePage, TimelineQuery, TimelineRead, TimelineStrategy } from './timeline-strategy';
+
+/** The most a pull can look back for "newer than the top": the post subgraph's `_recentPostIds` cap. */
+const MAX_NEWER_PULLED = 101;
 
 /**
  * Authors one pull may merge, the viewer included. It matches the post subgraph's cap on
@@ -30,6 +34,20 @@ export class PullTimeline implements TimelineStrategy {
     private readonly following: FollowingSource,
     private readonly posts: PostSource,
   ) {}
+
+  async read(query: TimelineQuery): Promise<TimelineRead> {
+    const toEntries = (ids: string[]) => ids.map((postId) => ({ postId, score: scoreOf(postId) }));
+    if (query.direction === 'older') {
+      const { ids, hasNext } = await this.page(query.viewerId, query.limit, query.bound?.postId ?? null);
+      return { entries: toEntries(ids), hasMore: hasNext, status: 'READY' };
+    }
+    // Newer than the top: the post subgraph only reads downwards, so take the newest posts and keep
+    // those above the bound, closest first. Past MAX_NEWER_PULLED new posts the oldest of them are
+    // out of reach (the client reloads the first page instead): a known limit of the baseline.
+    const newest = (await this.page(query.viewerId, MAX_NEWER_PULLED - 1, null)).ids;
+    const above = newest.filter((id) => query.bound === null || id > query.bound.postId);
+    return { entries: toEntries(above.slice(-query.limit)), hasMore: above.length > query.limit, status: 'READY' };
+  }
 
   async page(viewerId: string, limit: number, after: string | null): Promise<TimelinePage> {
     const followees = await this.following.followingIds(viewerId, MAX_AUTHORS_PULLED - 1);

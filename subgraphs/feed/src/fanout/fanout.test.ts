@@ -1,0 +1,162 @@
+import { liveSubjects } from '@social/events';
+import { newId } from '@social/kit';
+import { eventually } from '@social/test-kit';
+import { FeedHarness, memoryParts } from '../testing/feed-harness';
+import type { FanoutBatch } from './fanout-queue';
+import { FanoutWorker } from './fanout-worker';
+import { MemoryFanoutQueue } from './memory-fanout-queue';
+import { MemoryTimelineStore } from '../stores/memory-timeline-store';
+import { MemoryLiveBus } from '@social/events';
+
+/** Records every batch published, so a test can see how the dispatcher cut the work. */
+function recording(parts: ReturnType<typeof memoryParts>) {
+  const batches: { batch: FanoutBatch; id: string }[] = [];
+  const publish = parts.queue.publish.bind(parts.queue);
+  parts.queue.publish = async (batch, id) => (batches.push({ batch, id }), publish(batch, id));
+  return batches;
+}
+
+const idsOf = async (h: FeedHarness, reader: string) => (await h.readAll(reader)).ids;
+
+describe('fan-out (memory bus, queue and store)', () => {
+  let h: FeedHarness;
+  afterEach(async () => h?.close());
+
+  it('cuts a post into batches of the follower list, reaches active followers only, and tells each one live', async () => {
+    const parts = memoryParts();
+    const batches = recording(parts);
+    h = await FeedHarness.start(parts, { batchSize: 3 });
+    const author = newId();
+    const followers = Array.from({ length: 7 }, () => newId());
+    for (const f of followers) await h.follow(f, author);
+    for (const f of followers.slice(0, 6)) await h.read(f); // visited: active
+    await h.goInactive(followers[6]!);
+    const heard: unknown[] = [];
+    h.live.subscribeLive('live.timeline.*.updated', (payload) => heard.push(payload));
+
+    const postId = await h.post(author);
+    await eventually(async () => (heard.length === 6 ? true : undefined));
+    expect(batches.map((b) => [b.id, (b.batch as { userIds: string[] }).userIds.length])).toEqual([
+      [`push.${postId}.0`, 3],
+      [`push.${postId}.1`, 3],
+      [`push.${postId}.2`, 1],
+    ]);
+    for (const f of followers.slice(0, 6))
+      expect(await h.store().read({ sources: [{ timelineOf: f }], direction: 'older', bound: null, limit: 5 })).toEqual([
+        [expect.objectContaining({ postId, authorId: author })],
+      ]);
+    expect(heard).toEqual(expect.arrayContaining(followers.slice(0, 6).map((userId) => ({ userId, postId }))));
+    // The inactive follower got no push; on return their timeline is rebuilt (REBUILDING until done).
+    expect(await h.store().read({ sources: [{ timelineOf: followers[6]! }], direction: 'older', bound: null, limit: 5 })).toEqual([[]]);
+    expect((await h.read(followers[6]!)).status).toBe('REBUILDING');
+    await eventually(async () => ((await h.read(followers[6]!)).status === 'READY' ? true : undefined));
+    expect(await idsOf(h, followers[6]!)).toEqual([postId]);
+  });
+
+  it('does not fan out a VIP post: it stays in the recent set, followers pull it, and it is announced live once', async () => {
+    const parts = memoryParts();
+    const batches = recording(parts);
+    h = await FeedHarness.start(parts);
+    const [vip, fan] = [newId(), newId()];
+    await h.setVip(vip, true);
+    await h.follow(fan, vip);
+    const heard: unknown[] = [];
+    h.live.subscribeLive(liveSubjects.authorPosted(vip), (payload) => heard.push(payload));
+    await eventually(async () => ((await h.store().isVip(vip)) ? true : undefined));
+    const postId = await h.post(vip);
+    await eventually(async () => (heard.length === 1 ? true : undefined));
+    expect(heard).toEqual([{ authorId: vip, postId }]);
+    expect(batches).toEqual([]);
+    expect(await h.store().read({ sources: [{ timelineOf: fan }], direction: 'older', bound: null, limit: 5 })).toEqual([[]]);
+    await eventually(async () => ((await idsOf(h, fan)).includes(postId) ? true : undefined));
+  });
+
+  it('switches modes without losing or repeating posts: regular -> VIP -> regular', async () => {
+    h = await FeedHarness.start(memoryParts());
+    const [author, fan] = [newId(), newId()];
+    await h.follow(fan, author);
+    await h.read(fan);
+    const asRegular = await h.post(author);
+    await eventually(async () => ((await idsOf(h, fan)).includes(asRegular) ? true : undefined));
+    await h.setVip(author, true);
+    await eventually(async () => ((await h.store().isVip(author)) ? true : undefined));
+    const asVip = await h.post(author);
+    await eventually(async () => ((await idsOf(h, fan)).length === 2 ? true : undefined));
+    expect(await idsOf(h, fan)).toEqual([asVip, asRegular]); // pushed copy + recent set: once
+    await h.setVip(author, false);
+    await eventually(async () =>
+      (await h.store().read({ sources: [{ timelineOf: fan }], direction: 'older', bound: null, limit: 5 }))[0]!.length === 2
+        ? true
+        : undefined,
+    );
+    expect(await idsOf(h, fan)).toEqual([asVip, asRegular]);
+  });
+
+  it('push-only mode pushes VIP posts too', async () => {
+    const parts = memoryParts();
+    const batches = recording(parts);
+    h = await FeedHarness.start(parts, { mode: 'push' });
+    const [vip, fan] = [newId(), newId()];
+    await h.setVip(vip, true);
+    await h.follow(fan, vip);
+    await h.post(vip);
+    await eventually(async () => (batches.length === 1 ? true : undefined));
+  });
+
+  it('applies a replayed event or batch exactly once', async () => {
+    const parts = memoryParts();
+    h = await FeedHarness.start(parts);
+    const [author, fan] = [newId(), newId()];
+    await h.follow(fan, author);
+    const postId = newId();
+    const event = { postId, authorId: author, createdAt: new Date().toISOString() };
+    await parts.bus.publish('post.created', event);
+    await parts.bus.publish('post.created', event); // a second event for the same post (an outbox retry without its id)
+    await eventually(async () => ((await idsOf(h, fan)).includes(postId) ? true : undefined));
+    const worker = new FanoutWorker({ store: parts.store, live: h.live, inactiveAfterMs: 1 });
+    await worker.apply({ kind: 'push', postId, authorId: author, score: Date.parse(event.createdAt), userIds: [fan] });
+    expect(await idsOf(h, fan)).toEqual([postId]);
+  });
+
+  it('removes a deleted post from every timeline it reached, and a late push cannot bring it back', async () => {
+    const parts = memoryParts();
+    h = await FeedHarness.start(parts, { batchSize: 2 });
+    const author = newId();
+    const fans = [newId(), newId(), newId()];
+    for (const f of fans) await h.follow(f, author);
+    const postId = await h.post(author);
+    for (const f of fans) await eventually(async () => ((await idsOf(h, f)).includes(postId) ? true : undefined));
+    await h.deletePost(postId, author);
+    for (const f of [...fans, author]) await eventually(async () => ((await idsOf(h, f)).length === 0 ? true : undefined));
+    const worker = new FanoutWorker({ store: parts.store, live: h.live, inactiveAfterMs: 1e12 });
+    await worker.apply({ kind: 'push', postId, authorId: author, score: 1, userIds: fans });
+    for (const f of fans) expect(await idsOf(h, f)).toEqual([]);
+  });
+});
+
+describe('MemoryFanoutQueue', () => {
+  it('retries a failing batch and dead-letters it after the last try', async () => {
+    const queue = new MemoryFanoutQueue();
+    let tries = 0;
+    await queue.consume(async () => {
+      tries++;
+      throw new Error('redis down');
+    });
+    await queue.publish({ kind: 'merge', authorIds: [], userIds: [] }, 'b1');
+    await queue.publish({ kind: 'merge', authorIds: [], userIds: [] }, 'b1'); // deduplicated
+    await queue.idle();
+    expect(tries).toBe(5);
+    expect(queue.deadLetters).toEqual([{ batch: { kind: 'merge', authorIds: [], userIds: [] }, error: 'Error: redis down' }]);
+    await queue.close();
+  });
+
+  it('a worker reaching nobody publishes nothing live', async () => {
+    const live = new MemoryLiveBus();
+    const heard: unknown[] = [];
+    live.subscribeLive('live.>', (p) => heard.push(p));
+    const worker = new FanoutWorker({ store: new MemoryTimelineStore(), live, inactiveAfterMs: 1 });
+    await worker.apply({ kind: 'push', postId: newId(), authorId: newId(), score: 1, userIds: [] });
+    await new Promise((r) => setImmediate(r));
+    expect(heard).toEqual([]);
+  });
+});

@@ -1,0 +1,210 @@
+import Redis from 'ioredis';
+import { ADD_RECENT, MERGE_RECENT, PUSH_POST, REMOVE_AUTHOR } from './redis-timeline-scripts';
+import {
+  isPast,
+  RECENT_CAP,
+  TIMELINE_CAP,
+  type ReadRequest,
+  type TimelineBound,
+  type TimelineEntry,
+  type TimelineSource,
+  type TimelineStore,
+  type Visit,
+} from './timeline-store';
+
+const TOMBSTONE_TTL_SECONDS = 7 * 24 * 3600; // as long as the event stream keeps events: no replay can outlive it
+const REBUILD_LEASE_SECONDS = 120; // a crashed rebuild frees its claim after this; a live one takes seconds
+const VIP_CACHE_TTL_SECONDS = 3600; // a safety net: invalidation events keep it fresh, this bounds a missed one
+const READ_SLACK = 4; // extra entries per read so equal scores past the cursor rarely need a second trip
+
+export interface RedisTimelineStoreOptions {
+  url: string;
+  keyPrefix: string;
+  timelineCap?: number;
+  recentCap?: number;
+  /** Timelines of readers who stopped visiting expire this long after their last visit (0: never). */
+  evictAfterSeconds?: number;
+}
+
+type Scripted = Redis & {
+  pushPost(...args: (string | number)[]): Promise<number[]>;
+  addRecent(...args: (string | number)[]): Promise<number>;
+  mergeRecent(...args: (string | number)[]): Promise<number>;
+  removeAuthor(...args: (string | number)[]): Promise<number>;
+};
+
+/**
+ * Timelines in Redis sorted sets. Member `<postId>:<authorId>` (the author lets unfollow remove a
+ * person's posts without another lookup), score = creation time in ms; equal scores order by member,
+ * i.e. by post id, so (score, member) is the same total order the memory store uses.
+ */
+export class RedisTimelineStore implements TimelineStore {
+  private constructor(
+    private readonly redis: Scripted,
+    private readonly opts: Required<RedisTimelineStoreOptions>,
+  ) {}
+
+  static async connect(opts: RedisTimelineStoreOptions): Promise<RedisTimelineStore> {
+    const redis = new Redis(opts.url, { keyPrefix: opts.keyPrefix, lazyConnect: true, maxRetriesPerRequest: 2 });
+    redis.defineCommand('pushPost', { lua: PUSH_POST });
+    redis.defineCommand('addRecent', { lua: ADD_RECENT, numberOfKeys: 2 });
+    redis.defineCommand('mergeRecent', { lua: MERGE_RECENT });
+    redis.defineCommand('removeAuthor', { lua: REMOVE_AUTHOR, numberOfKeys: 2 });
+    await redis.connect();
+    return new RedisTimelineStore(redis as Scripted, {
+      timelineCap: TIMELINE_CAP,
+      recentCap: RECENT_CAP,
+      evictAfterSeconds: 0,
+      ...opts,
+    });
+  }
+
+  async pushPost(entry: TimelineEntry, userIds: string[], activeSince: number): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const keys = [tomb(entry.postId), SEEN, unfollowed(entry.authorId), ...userIds.map(tl)];
+    const args = [member(entry), entry.score, this.opts.timelineCap, activeSince, ...userIds];
+    const reached = await this.redis.pushPost(keys.length, ...keys, ...args);
+    return reached.map((i) => userIds[i - 1]!);
+  }
+
+  async removePost(entry: Pick<TimelineEntry, 'postId' | 'authorId'>, userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const userId of userIds) pipeline.zrem(tl(userId), member(entry));
+    await exec(pipeline);
+  }
+
+  async addRecent(entry: TimelineEntry): Promise<void> {
+    await this.redis.addRecent(tomb(entry.postId), rc(entry.authorId), member(entry), entry.score, this.opts.recentCap);
+  }
+
+  async deletePost(entry: Pick<TimelineEntry, 'postId' | 'authorId'>): Promise<void> {
+    await exec(this.redis.multi().set(tomb(entry.postId), '1', 'EX', TOMBSTONE_TTL_SECONDS).zrem(rc(entry.authorId), member(entry)));
+  }
+
+  async mergeRecent(userIds: string[], authorIds: string[]): Promise<void> {
+    if (userIds.length === 0 || authorIds.length === 0) return;
+    const keys = [...authorIds.map(rc), ...authorIds.map(unfollowed), ...userIds.map(tl)];
+    await this.redis.mergeRecent(keys.length, ...keys, this.opts.timelineCap, authorIds.length, ...userIds);
+  }
+
+  async follow(userId: string, authorId: string, merge: boolean): Promise<void> {
+    await this.redis.hdel(unfollowed(authorId), userId);
+    if (merge) await this.mergeRecent([userId], [authorId]);
+  }
+
+  async removeAuthor(userId: string, authorId: string): Promise<void> {
+    await this.redis.removeAuthor(tl(userId), unfollowed(authorId), `:${authorId}`, userId, Date.now());
+  }
+
+  async read(req: ReadRequest): Promise<TimelineEntry[][]> {
+    const keys = req.sources.map(sourceKey);
+    let want = req.limit + READ_SLACK;
+    const pipeline = this.redis.pipeline();
+    for (const key of keys) rangeInto(pipeline, key, req, want);
+    const raws = (await exec(pipeline)) as string[][];
+    const out = raws.map((raw) => entriesPast(raw, req));
+    // Rare: more equal-score entries at the cursor than the slack; read those sources again, wider.
+    for (let i = 0; i < keys.length; i++) {
+      while (out[i]!.length < req.limit && raws[i]!.length / 2 >= want) {
+        want *= 2;
+        const again = this.redis.pipeline();
+        rangeInto(again, keys[i]!, req, want);
+        raws[i] = ((await exec(again)) as string[][])[0]!;
+        out[i] = entriesPast(raws[i]!, req);
+      }
+    }
+    return out.map((entries) => entries.slice(0, req.limit));
+  }
+
+  async touch(userId: string, now: number): Promise<Visit> {
+    const multi = this.redis.multi().hget(SEEN, userId).exists(rebuild(userId)).hset(SEEN, userId, now);
+    if (this.opts.evictAfterSeconds > 0) multi.expire(tl(userId), this.opts.evictAfterSeconds);
+    const [previous, rebuilding] = (await exec(multi)) as [string | null, number];
+    return { previous: previous === null ? null : Number(previous), rebuilding: rebuilding === 1 };
+  }
+
+  async setVip(authorId: string, isVip: boolean): Promise<void> {
+    await (isVip ? this.redis.sadd(VIPS, authorId) : this.redis.srem(VIPS, authorId));
+  }
+
+  async isVip(authorId: string): Promise<boolean> {
+    return (await this.redis.sismember(VIPS, authorId)) === 1;
+  }
+
+  async cachedVipIds(userId: string): Promise<string[] | null> {
+    const [gen, cached] = (await exec(this.redis.pipeline().get(VIP_GEN).get(followedVips(userId)))) as [string | null, string | null];
+    if (!cached) return null;
+    const parsed = JSON.parse(cached) as { gen: string | null; ids: string[] };
+    return parsed.gen === gen ? parsed.ids : null;
+  }
+
+  async cacheVipIds(userId: string, vipIds: string[]): Promise<void> {
+    const gen = await this.redis.get(VIP_GEN);
+    await this.redis.set(followedVips(userId), JSON.stringify({ gen, ids: vipIds }), 'EX', VIP_CACHE_TTL_SECONDS);
+  }
+
+  async invalidateVipIds(userId: string): Promise<void> {
+    await this.redis.del(followedVips(userId));
+  }
+
+  async invalidateAllVipIds(): Promise<void> {
+    await this.redis.incr(VIP_GEN);
+  }
+
+  async startRebuild(userId: string): Promise<boolean> {
+    return (await this.redis.set(rebuild(userId), '1', 'EX', REBUILD_LEASE_SECONDS, 'NX')) === 'OK';
+  }
+
+  async finishRebuild(userId: string): Promise<void> {
+    await this.redis.del(rebuild(userId));
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+const SEEN = 'seen';
+const VIPS = 'vips';
+const VIP_GEN = 'vipgen';
+const tl = (userId: string) => `tl:${userId}`;
+const rc = (authorId: string) => `rc:${authorId}`;
+const tomb = (postId: string) => `del:${postId}`;
+const followedVips = (userId: string) => `fv:${userId}`;
+const rebuild = (userId: string) => `rb:${userId}`;
+/** Per author: the readers who unfollowed (or blocked) them since they last followed, with when. */
+const unfollowed = (authorId: string) => `unf:${authorId}`;
+const member = (e: Pick<TimelineEntry, 'postId' | 'authorId'>) => `${e.postId}:${e.authorId}`;
+const sourceKey = (s: TimelineSource) => ('timelineOf' in s ? tl(s.timelineOf) : rc(s.recentOf));
+
+type Pipeline = ReturnType<Redis['pipeline']>;
+
+/** The raw ZRANGE for a read: entries at or past the bound's score (equal scores are filtered after). */
+function rangeInto(pipeline: Pipeline, key: string, req: ReadRequest, count: number): void {
+  const b: TimelineBound | null = req.bound;
+  if (req.direction === 'older') {
+    if (b) pipeline.zrange(key, b.score, '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, count, 'WITHSCORES');
+    else pipeline.zrange(key, 0, count - 1, 'REV', 'WITHSCORES');
+  } else {
+    pipeline.zrange(key, b ? b.score : '-inf', '+inf', 'BYSCORE', 'LIMIT', 0, count, 'WITHSCORES');
+  }
+}
+
+function entriesPast(raw: string[], req: ReadRequest): TimelineEntry[] {
+  const entries: TimelineEntry[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const [postId, authorId] = raw[i]!.split(':') as [string, string];
+    const e = { postId, authorId, score: Number(raw[i + 1]) };
+    if (isPast(e, req.bound, req.direction)) entries.push(e);
+  }
+  return entries;
+}
+
+async function exec(pipeline: Pipeline): Promise<unknown[]> {
+  const results = (await pipeline.exec()) ?? [];
+  return results.map(([err, value]) => {
+    if (err) throw err;
+    return value;
+  });
+}
