@@ -35,6 +35,7 @@ const all = {
   ...subgraph('social-graph', { User: '../models#UserRef' }),
   ...subgraph('post', { Post: '../models#PostModel', User: '../models#UserRef', Comment: '../models#CommentModel' }),
   ...subgraph('feed', { Post: '../models#PostRef' }),
+  ...subgraph('notification', { Notification: '../models#NotificationModel', User: '../models#UserRef', Post: '../models#PostRef' }),
 };
 
 // CODEGEN_ONLY=<subgraph> regenerates one subgraph while another's schema is mid-edit.

@@ -2,7 +2,7 @@
 import { createLogger, stopOnSignals } from '@social/kit';
 import { DEMO_LOGIN, seedDemoNetwork, startStack } from '@social/stack';
 
-const EMBEDDED_PORTS = { gateway: 4000, user: 4001, socialGraph: 4002, post: 4003, feed: 4004 };
+const EMBEDDED_PORTS = { gateway: 4000, user: 4001, socialGraph: 4002, post: 4003, feed: 4004, notification: 4005 };
 
 /** Real servers when all four URLs are set (e.g. after `eval "$(bash scripts/services start)"`), else memory. */
 function realStoresFromEnv() {

@@ -2,15 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { DocumentNode } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { ApolloGateway } from '@apollo/gateway';
-import {
-  AccessTokens,
-  InternalSigner,
-  createLogger,
-  maskUnexpectedErrors,
-  startHttpService,
-  type Logger,
-  type RunningService,
-} from '@social/kit';
+import { AccessTokens, InternalSigner, createLogger, maskUnexpectedErrors, startHttpService, type Logger } from '@social/kit';
 import type { GatewayConfig } from './config';
 import { ContextBuilder, type GatewayContext } from './context';
 import { SignedSubgraphDataSource } from './subgraph-data-source';
@@ -19,9 +11,18 @@ import { createSubgraphFetcher } from './subgraph-fetcher';
 import { BoundedCache } from './bounded-cache';
 import { InternalTokenCache } from './internal-tokens';
 import { VerifiedAccessTokens } from './verified-access-tokens';
+import { createEdge } from './public/edge';
+import type { ApiKeyStore } from './public/api-keys';
+import { ALLOW_BATCHED_HTTP_REQUESTS, createEdgeLimits, withClientAddress } from './limits';
+import { SubgraphBreakers } from './resilience/breakers';
+import { LastGoodAnswers } from './resilience/last-good';
+import { attachSubscriptions, refuseHttpSubscriptions, type RunningGateway } from './subscriptions';
+import type { LiveSubscriber } from '@social/events';
 
 export { parseGatewayConfig, type GatewayConfig } from './config';
 export type { DegradedNotice, GatewayContext } from './context';
+export { publicSchemaSdl } from './public/contract';
+export { LiveCloseCode, type RunningGateway } from './subscriptions';
 
 /**
  * Parsed-and-validated documents and query plans kept per process, by operation. Clients send a known
@@ -41,23 +42,41 @@ type QueryPlan = NonNullable<Awaited<ReturnType<QueryPlanCache['get']>>>;
  * (the file named by SUPERGRAPH_PATH, so any composed supergraph can be served), with the
  * subgraph routing URLs overridable per deployment.
  */
-export async function startGateway(config: GatewayConfig, deps: { logger?: Logger } = {}): Promise<RunningService> {
+export async function startGateway(
+  config: GatewayConfig,
+  deps: {
+    logger?: Logger;
+    apiKeys?: ApiKeyStore;
+    /** Live events (the embedded stack's shared bus); else NATS_URL. */ live?: LiveSubscriber;
+  } = {},
+): Promise<RunningGateway> {
   const logger = deps.logger ?? createLogger('gateway', config.LOG_LEVEL);
   const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, 'utf8');
   // One keep-alive connection pool per subgraph, shared by every data source of this process.
   const fetcher = createSubgraphFetcher();
+  // A failing subgraph fails fast instead of holding every request that touches it (gateway/src/resilience).
+  const breakers = new SubgraphBreakers(config, logger);
+  const lastGoodAnswers = new LastGoodAnswers(config.FALLBACK_FIELDS);
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger,
     queryPlannerConfig: { cache: new BoundedCache<QueryPlan>(OPERATION_CACHE_ENTRIES) },
-    buildService: ({ name, url }) => new SignedSubgraphDataSource({ url: config.subgraphUrls[name] ?? url, fetcher }),
+    buildService: ({ name, url }) =>
+      new SignedSubgraphDataSource(
+        { url: config.subgraphUrls[name] ?? url, fetcher: breakers.wrap(name, fetcher) },
+        { subgraph: name, answers: lastGoodAnswers },
+      ),
   });
   const contexts = new ContextBuilder(
     new VerifiedAccessTokens(new AccessTokens(config.ACCESS_TOKEN_SECRET)),
     new InternalTokenCache(new InternalSigner(config.INTERNAL_AUTH_SECRET, 'gateway')),
   );
+  // Persisted queries, the safelist and the public endpoint (gateway/src/public/edge.ts).
+  const edge = await createEdge(config, logger, deps.apiKeys);
+  // Limits for everyone: static limits, rate limits, login throttling, load shedding (gateway/src/limits).
+  const limits = await createEdgeLimits(config, logger);
 
-  return startHttpService<GatewayContext>({
+  const service = await startHttpService<GatewayContext>({
     name: 'gateway',
     host: config.HOST,
     port: config.PORT,
@@ -67,7 +86,11 @@ export async function startGateway(config: GatewayConfig, deps: { logger?: Logge
       new ApolloServer<GatewayContext>({
         gateway,
         documentStore: new BoundedCache<DocumentNode>(OPERATION_CACHE_ENTRIES),
-        plugins: [...plugins, degradedExtensionsPlugin()],
+        plugins: [...plugins, ...limits.main.plugins, ...edge.plugins, limits.guard, degradedExtensionsPlugin(), refuseHttpSubscriptions()],
+        validationRules: limits.main.validationRules,
+        parseOptions: limits.main.parseOptions,
+        allowBatchedHttpRequests: ALLOW_BATCHED_HTTP_REQUESTS,
+        persistedQueries: edge.persistedQueries,
         introspection: config.INTROSPECTION,
         formatError: maskUnexpectedErrors(logger),
         hideSchemaDetailsFromClientErrors: config.NODE_ENV === 'production',
@@ -75,8 +98,25 @@ export async function startGateway(config: GatewayConfig, deps: { logger?: Logge
         // SIGTERM handler would stop the server on its own and re-raise the signal mid-drain.
         stopOnTerminationSignals: false,
       }),
-    context: ({ req }) => contexts.build(req.headers),
-    onShutdown: async () => fetcher.destroy(),
+    context: async ({ req }) => withClientAddress(await contexts.build(req.headers), req),
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    routes: (app) => {
+      // Behind load balancers the client address is in X-Forwarded-For (rate limits per IP need it).
+      if (config.TRUST_PROXY_HOPS) app.set('trust proxy', config.TRUST_PROXY_HOPS);
+      edge.mount(app, {
+        gateway,
+        supergraphSdl,
+        anonymousContext: () => contexts.build({}),
+        plugins: [limits.guard, degradedExtensionsPlugin()],
+        formatError: maskUnexpectedErrors(logger),
+      });
+    },
+    onShutdown: async () => {
+      await edge.stop();
+      await limits.stop();
+      breakers.shutdown();
+      await fetcher.destroy();
+    },
     readiness: {
       // Ready once the supergraph is loaded (apollo.start() resolved before listen) and every subgraph is alive.
       subgraphs: async () => {
@@ -89,6 +129,15 @@ export async function startGateway(config: GatewayConfig, deps: { logger?: Logge
         );
       },
     },
+  });
+  // Subscriptions over graphql-ws on the same server and path (gateway/src/subscriptions).
+  return attachSubscriptions(service, {
+    config,
+    gateway,
+    supergraphSdl,
+    validationRules: limits.main.validationRules,
+    logger,
+    live: deps.live,
   });
 }
 

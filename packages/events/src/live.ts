@@ -34,6 +34,27 @@ export interface PostUpdatedLive {
   viewCount: number;
 }
 
+export interface NotificationLive {
+  /** The recipient. */
+  userId: string;
+  /** The notification group that was created or changed (Notification.id). */
+  groupId: string;
+  /** The recipient's unread count after the change. */
+  unreadCount: number;
+}
+
+/** A post landed in a reader's home timeline (the feed's fan-out reached them). */
+export interface TimelineUpdatedLive {
+  userId: string;
+  postId: string;
+}
+
+/** A VIP author posted: their followers pull it at read time, so there is no per-follower push. */
+export interface AuthorPostedLive {
+  authorId: string;
+  postId: string;
+}
+
 /** A live subject string that remembers its payload type, so a publish cannot pair them wrongly. */
 export type LiveSubject<P> = string & { readonly __livePayload?: P };
 
@@ -47,6 +68,12 @@ export const liveSubjects = {
   postUpdated: (postId: string) => postSubject(postId, 'updated') as LiveSubject<PostUpdatedLive>,
   /** Wildcard: everything live about one post. */
   anyForPost: (postId: string) => postSubject(postId, '>'),
+  /** Something new is in this reader's home timeline (published by the feed's fan-out workers). */
+  timelineUpdated: (userId: string) => `live.timeline.${userId}.updated` as LiveSubject<TimelineUpdatedLive>,
+  /** A VIP posted (no fan-out): followers' screens learn it here. */
+  authorPosted: (authorId: string) => `live.author.${authorId}.posted` as LiveSubject<AuthorPostedLive>,
+  /** A notification group of this person was created or changed (published by the notification service). */
+  notification: (userId: string) => `live.user.${userId}.notification` as LiveSubject<NotificationLive>,
 } as const;
 
 export interface LivePublisher {

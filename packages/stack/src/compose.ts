@@ -4,10 +4,13 @@ import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { publicSchemaSdl } from '@social/gateway';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const SUPERGRAPH_YAML = path.join(REPO_ROOT, 'supergraph.yaml');
 export const SUPERGRAPH_GRAPHQL = path.join(REPO_ROOT, 'supergraph.graphql');
+/** The third-party schema: the supergraph's elements tagged @tag(name: "public"), written next to it. */
+export const PUBLIC_SCHEMA_GRAPHQL = path.join(REPO_ROOT, 'public-schema.graphql');
 
 /** supergraph.yaml in rover's format: only the parts we use are required. */
 const supergraphYaml = z.object({
@@ -17,6 +20,8 @@ const supergraphYaml = z.object({
 
 export interface CompositionResult {
   supergraphSdl: string | null;
+  /** The public schema (see PUBLIC_SCHEMA_GRAPHQL); null when composition failed. */
+  publicSchemaSdl: string | null;
   errors: string[];
   /** Hints at WARN level: they point at a real schema problem and fail the check. */
   warnings: string[];
@@ -28,6 +33,8 @@ export interface CompositionResult {
 const HINT_LEVEL_WARN = 60;
 
 const HEADER = '# Composed from supergraph.yaml by `npm run compose` (@apollo/composition). Do not edit.\n';
+const PUBLIC_HEADER =
+  '# The public API for third parties: supergraph elements tagged @tag(name: "public"). Written by `npm run compose`. Do not edit.\n';
 
 export function composeSupergraph(configPath = SUPERGRAPH_YAML): CompositionResult {
   const config = supergraphYaml.parse(YAML.parse(readFileSync(configPath, 'utf8')));
@@ -42,6 +49,9 @@ export function composeSupergraph(configPath = SUPERGRAPH_YAML): CompositionResu
   const describe = (h: (typeof hints)[number]) => `${h.definition.code}: ${h.message}`;
   return {
     supergraphSdl: result.errors ? null : HEADER + result.supergraphSdl,
+    publicSchemaSdl: result.errors
+      ? null
+      : PUBLIC_HEADER + publicSchemaSdl(result.supergraphSdl, result.schema.toAPISchema().toGraphQLJSSchema()),
     errors: (result.errors ?? []).map((e) => e.message),
     warnings: hints.filter((h) => h.definition.level.value >= HINT_LEVEL_WARN).map(describe),
     notes: hints.filter((h) => h.definition.level.value < HINT_LEVEL_WARN).map(describe),

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createLogger, type Logger, type RunningService } from '@social/kit';
-import { MemoryEventBus, type EventBus } from '@social/events';
+import { MemoryEventBus, MemoryLiveBus, type EventBus } from '@social/events';
 import { parseUserConfig, startUserService } from '@social/user';
 import { parseSocialGraphConfig, startSocialGraphService } from '@social/social-graph';
 import { parsePostConfig, startPostService } from '@social/post';
 import { parseFeedConfig, startFeedService } from '@social/feed';
+import { parseNotificationConfig, startNotificationService } from '@social/notification';
 import { parseGatewayConfig, startGateway } from '@social/gateway';
 
 /** Where the real servers are, and a name that keeps this stack's data apart from every other. */
@@ -21,18 +22,27 @@ export interface StackOptions {
   /** Absent: memory stores and one in-process event bus (the embedded default). */
   real?: RealStores;
   /** 0 (default) picks free ports; the embedded default uses the fixed ports of supergraph.yaml. */
-  ports?: { gateway: number; user: number; socialGraph: number; post: number; feed: number };
+  ports?: { gateway: number; user: number; socialGraph: number; post: number; feed: number; notification?: number };
   logLevel?: string;
   /** Shared secrets for this stack; random per stack unless given. */
   secrets?: { internal: string; accessToken: string };
   nodeEnv?: 'development' | 'test' | 'production';
   /** Extra settings for the post service (tests shorten or disable its worker intervals). */
   postEnv?: Record<string, string>;
+  /**
+   * Extra settings for the feed service, e.g. TIMELINE_STRATEGY. The stack runs `pull` unless told
+   * otherwise: the hybrid feed fills timelines asynchronously (fan-out), and the stories written for the
+   * pull feed read a post straight after publishing it. Pass { TIMELINE_STRATEGY: 'hybrid' } for the
+   * product's default.
+   */
+  feedEnv?: Record<string, string>;
+  /** Extra settings for the gateway, e.g. its rate limits (RATE_LIMIT_PER_IP) or breaker timings. */
+  gatewayEnv?: Record<string, string>;
 }
 
 export interface Stack {
   gatewayUrl: string;
-  services: Record<'user' | 'socialGraph' | 'post' | 'feed' | 'gateway', RunningService>;
+  services: Record<'user' | 'socialGraph' | 'post' | 'feed' | 'notification' | 'gateway', RunningService>;
   secrets: { internal: string; accessToken: string };
   bus: EventBus | undefined;
   stop(): Promise<void>;
@@ -48,10 +58,12 @@ const randomSecret = () => randomBytes(32).toString('base64url');
  */
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const secrets = opts.secrets ?? { internal: randomSecret(), accessToken: randomSecret() };
-  const ports = opts.ports ?? { gateway: 0, user: 0, socialGraph: 0, post: 0, feed: 0 };
+  const ports = opts.ports ?? { gateway: 0, user: 0, socialGraph: 0, post: 0, feed: 0, notification: 0 };
   const logLevel = opts.logLevel ?? 'warn';
   const logger = (name: string): Logger => createLogger(name, logLevel);
   const bus = opts.real ? undefined : new MemoryEventBus();
+  // Live events: one in-process bus shared by producers and the gateway; in real mode each connects to NATS_URL.
+  const live = opts.real ? undefined : new MemoryLiveBus();
   const iso = opts.real?.isolation;
   const common = {
     NODE_ENV: opts.nodeEnv ?? 'development',
@@ -104,6 +116,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         }),
         {
           bus,
+          live,
           logger: logger('post'),
         },
       ),
@@ -116,11 +129,25 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           SOCIAL_GRAPH_URL: socialGraph.url,
           POST_URL: post.url,
           REDIS_URL: opts.real?.redisUrl,
+          REDIS_KEY_PREFIX: iso && `${iso}:feed:`,
+          TIMELINE_STRATEGY: 'pull',
+          ...opts.feedEnv,
         }),
         {
           bus,
           logger: logger('feed'),
         },
+      ),
+    );
+    const notification = track(
+      await startNotificationService(
+        parseNotificationConfig({
+          ...common,
+          PORT: String(ports.notification ?? 0),
+          MONGODB_URI: opts.real?.mongodbUri,
+          MONGODB_DB: iso && `${iso}_notification`,
+        }),
+        { bus, live, logger: logger('notification') },
       ),
     );
     const gateway = track(
@@ -133,25 +160,28 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           SUBGRAPH_URL_SOCIAL_GRAPH: socialGraph.url,
           SUBGRAPH_URL_POST: post.url,
           SUBGRAPH_URL_FEED: feed.url,
+          SUBGRAPH_URL_NOTIFICATION: notification.url,
+          ...opts.gatewayEnv,
         }),
-        { logger: logger('gateway') },
+        { logger: logger('gateway'), live },
       ),
     );
     return {
       gatewayUrl: gateway.url,
-      services: { user, socialGraph, post, feed, gateway },
+      services: { user, socialGraph, post, feed, notification, gateway },
       secrets,
       bus,
-      stop: () => stopAll(started, bus),
+      stop: () => stopAll(started, bus, live),
     };
   } catch (err) {
-    await stopAll(started, bus);
+    await stopAll(started, bus, live);
     throw err;
   }
 }
 
 /** Stops in reverse start order: the gateway first so no new work reaches a stopping subgraph. */
-async function stopAll(services: RunningService[], bus: EventBus | undefined): Promise<void> {
+async function stopAll(services: RunningService[], bus: EventBus | undefined, live?: MemoryLiveBus): Promise<void> {
   for (const s of [...services].reverse()) await s.stop();
   await bus?.close();
+  await live?.close();
 }

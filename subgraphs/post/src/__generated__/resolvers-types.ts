@@ -36,6 +36,19 @@ export type Comment = {
   text: Scalars['String']['output'];
 };
 
+/** A comment was written on a post you are watching. Carries the comment's id; its text is read with `Post.comments`. */
+export type CommentAddedEvent = {
+  __typename?: 'CommentAddedEvent';
+  /** The person who wrote the comment. */
+  author: User;
+  /** How many comments the post has, counting this one. */
+  commentCount: Scalars['Int']['output'];
+  /** The new comment's id. */
+  commentId: Scalars['ID']['output'];
+  /** The post that was commented on. */
+  post: Post;
+};
+
 /** One page of comments, oldest first. */
 export type CommentConnection = {
   __typename?: 'CommentConnection';
@@ -258,6 +271,30 @@ export type PostEdge = {
   node: Post;
 };
 
+/** Someone liked a post you are watching. Delivered over the gateway's WebSocket endpoint (graphql-transport-ws). */
+export type PostLikedEvent = {
+  __typename?: 'PostLikedEvent';
+  /** How many people like the post, counting this like. */
+  likeCount: Scalars['Int']['output'];
+  /** The person who liked it. */
+  likedBy: User;
+  /** The post that was liked, as `Query.post` returns it to you (select its `likeCount`, author, ...). */
+  post: Post;
+};
+
+/** A post's counts changed (like, unlike, comment written or deleted): for counters on screen. */
+export type PostUpdatedEvent = {
+  __typename?: 'PostUpdatedEvent';
+  /** How many comments the post has now. */
+  commentCount: Scalars['Int']['output'];
+  /** How many people like the post now. */
+  likeCount: Scalars['Int']['output'];
+  /** The post whose counts changed. */
+  post: Post;
+  /** How many times the post was shown (approximate, see `Post.viewCount`). */
+  viewCount: Scalars['Int']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /**
@@ -280,6 +317,51 @@ export type Query_RecentPostIdsArgs = {
 
 export type QueryPostArgs = {
   id: Scalars['ID']['input'];
+};
+
+/**
+ * Live events, over WebSocket only (graphql-transport-ws protocol on the gateway's /graphql path; an HTTP request
+ * for a subscription is refused). Events are best effort: one may be missed while you are disconnected, so after
+ * reconnecting re-query what is on screen. An event about a post you cannot see (deleted) is not delivered.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Every comment written on the post `postId` from now on. A malformed id is BAD_USER_INPUT. */
+  commentAdded: CommentAddedEvent;
+  /** Every like of the post `postId` from now on. A malformed id is BAD_USER_INPUT. */
+  postLiked: PostLikedEvent;
+  /** The post `postId`'s new counts whenever they change. A malformed id is BAD_USER_INPUT. */
+  postUpdated: PostUpdatedEvent;
+};
+
+
+/**
+ * Live events, over WebSocket only (graphql-transport-ws protocol on the gateway's /graphql path; an HTTP request
+ * for a subscription is refused). Events are best effort: one may be missed while you are disconnected, so after
+ * reconnecting re-query what is on screen. An event about a post you cannot see (deleted) is not delivered.
+ */
+export type SubscriptionCommentAddedArgs = {
+  postId: Scalars['ID']['input'];
+};
+
+
+/**
+ * Live events, over WebSocket only (graphql-transport-ws protocol on the gateway's /graphql path; an HTTP request
+ * for a subscription is refused). Events are best effort: one may be missed while you are disconnected, so after
+ * reconnecting re-query what is on screen. An event about a post you cannot see (deleted) is not delivered.
+ */
+export type SubscriptionPostLikedArgs = {
+  postId: Scalars['ID']['input'];
+};
+
+
+/**
+ * Live events, over WebSocket only (graphql-transport-ws protocol on the gateway's /graphql path; an HTTP request
+ * for a subscription is refused). Events are best effort: one may be missed while you are disconnected, so after
+ * reconnecting re-query what is on screen. An event about a post you cannot see (deleted) is not delivered.
+ */
+export type SubscriptionPostUpdatedArgs = {
+  postId: Scalars['ID']['input'];
 };
 
 /**
@@ -412,7 +494,8 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   Comment: ResolverTypeWrapper<CommentModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  CommentAddedEvent: ResolverTypeWrapper<Omit<CommentAddedEvent, 'author' | 'post'> & { author: ResolversTypes['User'], post: ResolversTypes['Post'] }>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CommentConnection: ResolverTypeWrapper<Omit<CommentConnection, 'edges'> & { edges: Array<ResolversTypes['CommentEdge']> }>;
   CommentEdge: ResolverTypeWrapper<Omit<CommentEdge, 'node'> & { node: ResolversTypes['Comment'] }>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -421,21 +504,25 @@ export type ResolversTypes = ResolversObject<{
   LikerConnection: ResolverTypeWrapper<Omit<LikerConnection, 'edges'> & { edges: Array<ResolversTypes['LikerEdge']> }>;
   LikerEdge: ResolverTypeWrapper<Omit<LikerEdge, 'node'> & { node: ResolversTypes['User'] }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Post: ResolverTypeWrapper<PostModel>;
   PostConnection: ResolverTypeWrapper<Omit<PostConnection, 'edges'> & { edges: Array<ResolversTypes['PostEdge']> }>;
   PostEdge: ResolverTypeWrapper<Omit<PostEdge, 'node'> & { node: ResolversTypes['Post'] }>;
+  PostLikedEvent: ResolverTypeWrapper<Omit<PostLikedEvent, 'likedBy' | 'post'> & { likedBy: ResolversTypes['User'], post: ResolversTypes['Post'] }>;
+  PostUpdatedEvent: ResolverTypeWrapper<Omit<PostUpdatedEvent, 'post'> & { post: ResolversTypes['Post'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<UserRef>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Comment: CommentModel;
   ID: Scalars['ID']['output'];
-  String: Scalars['String']['output'];
+  CommentAddedEvent: Omit<CommentAddedEvent, 'author' | 'post'> & { author: ResolversParentTypes['User'], post: ResolversParentTypes['Post'] };
+  Int: Scalars['Int']['output'];
   CommentConnection: Omit<CommentConnection, 'edges'> & { edges: Array<ResolversParentTypes['CommentEdge']> };
   CommentEdge: Omit<CommentEdge, 'node'> & { node: ResolversParentTypes['Comment'] };
   DateTime: Scalars['DateTime']['output'];
@@ -444,15 +531,31 @@ export type ResolversParentTypes = ResolversObject<{
   LikerConnection: Omit<LikerConnection, 'edges'> & { edges: Array<ResolversParentTypes['LikerEdge']> };
   LikerEdge: Omit<LikerEdge, 'node'> & { node: ResolversParentTypes['User'] };
   Mutation: Record<PropertyKey, never>;
-  Int: Scalars['Int']['output'];
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Post: PostModel;
   PostConnection: Omit<PostConnection, 'edges'> & { edges: Array<ResolversParentTypes['PostEdge']> };
   PostEdge: Omit<PostEdge, 'node'> & { node: ResolversParentTypes['Post'] };
+  PostLikedEvent: Omit<PostLikedEvent, 'likedBy' | 'post'> & { likedBy: ResolversParentTypes['User'], post: ResolversParentTypes['Post'] };
+  PostUpdatedEvent: Omit<PostUpdatedEvent, 'post'> & { post: ResolversParentTypes['Post'] };
   Query: Record<PropertyKey, never>;
+  Subscription: Record<PropertyKey, never>;
   User: UserRef;
+  String: Scalars['String']['output'];
 }>;
+
+export type LiveLookupDirectiveArgs = {
+  id: Scalars['String']['input'];
+  query: Scalars['String']['input'];
+};
+
+export type LiveLookupDirectiveResolver<Result, Parent, ContextType = Context, Args = LiveLookupDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type LiveSubjectDirectiveArgs = {
+  subject: Scalars['String']['input'];
+};
+
+export type LiveSubjectDirectiveResolver<Result, Parent, ContextType = Context, Args = LiveSubjectDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type CommentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Comment'] = ResolversParentTypes['Comment'], FederationReferenceType extends FederationReferenceTypes['Comment'] = FederationReferenceTypes['Comment']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Comment']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -462,6 +565,13 @@ export type CommentResolvers<ContextType = Context, ParentType extends Resolvers
   mentions?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
   post?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type CommentAddedEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CommentAddedEvent'] = ResolversParentTypes['CommentAddedEvent']> = ResolversObject<{
+  author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  commentCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  commentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  post?: Resolver<ResolversTypes['Post'], ParentType, ContextType>;
 }>;
 
 export type CommentConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CommentConnection'] = ResolversParentTypes['CommentConnection']> = ResolversObject<{
@@ -540,9 +650,28 @@ export type PostEdgeResolvers<ContextType = Context, ParentType extends Resolver
   node?: Resolver<ResolversTypes['Post'], ParentType, ContextType>;
 }>;
 
+export type PostLikedEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PostLikedEvent'] = ResolversParentTypes['PostLikedEvent']> = ResolversObject<{
+  likeCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  likedBy?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  post?: Resolver<ResolversTypes['Post'], ParentType, ContextType>;
+}>;
+
+export type PostUpdatedEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PostUpdatedEvent'] = ResolversParentTypes['PostUpdatedEvent']> = ResolversObject<{
+  commentCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  likeCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  post?: Resolver<ResolversTypes['Post'], ParentType, ContextType>;
+  viewCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   _recentPostIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<Query_RecentPostIdsArgs, 'authorIds' | 'first'>>;
   post?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<QueryPostArgs, 'id'>>;
+}>;
+
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  commentAdded?: SubscriptionResolver<ResolversTypes['CommentAddedEvent'], "commentAdded", ParentType, ContextType, RequireFields<SubscriptionCommentAddedArgs, 'postId'>>;
+  postLiked?: SubscriptionResolver<ResolversTypes['PostLikedEvent'], "postLiked", ParentType, ContextType, RequireFields<SubscriptionPostLikedArgs, 'postId'>>;
+  postUpdated?: SubscriptionResolver<ResolversTypes['PostUpdatedEvent'], "postUpdated", ParentType, ContextType, RequireFields<SubscriptionPostUpdatedArgs, 'postId'>>;
 }>;
 
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
@@ -553,6 +682,7 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Comment?: CommentResolvers<ContextType>;
+  CommentAddedEvent?: CommentAddedEventResolvers<ContextType>;
   CommentConnection?: CommentConnectionResolvers<ContextType>;
   CommentEdge?: CommentEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
@@ -565,7 +695,14 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Post?: PostResolvers<ContextType>;
   PostConnection?: PostConnectionResolvers<ContextType>;
   PostEdge?: PostEdgeResolvers<ContextType>;
+  PostLikedEvent?: PostLikedEventResolvers<ContextType>;
+  PostUpdatedEvent?: PostUpdatedEventResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  liveLookup?: LiveLookupDirectiveResolver<any, any, ContextType>;
+  liveSubject?: LiveSubjectDirectiveResolver<any, any, ContextType>;
+}>;

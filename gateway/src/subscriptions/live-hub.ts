@@ -1,0 +1,154 @@
+import type { ExecutionResult, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { GraphQLError } from 'graphql';
+import type { Logger } from '@social/kit';
+import { buildEventQuery, type EventQuery, type SelectionPlan } from './event-query';
+import type { LiveFanIn } from './fan-in';
+import type { BoundedStream } from './bounded-stream';
+
+/** Runs one query through the gateway's executor (query planner and plan cache) as `viewerId`. */
+export type LiveQueryExecutor = (
+  query: EventQuery,
+  variables: Record<string, unknown>,
+  viewerId: string | null,
+) => Promise<{ data?: Record<string, unknown> | null; errors?: readonly (GraphQLError | GraphQLFormattedError)[] }>;
+
+/** Events resolved in one operation at most; a burst is split into operations of this many. */
+export const MAX_EVENTS_PER_QUERY = 16;
+
+/**
+ * Subscribers that receive exactly the same results: same operation, same variables, same viewer.
+ * Each event is resolved once per group (not once per subscriber), so ten thousand anonymous clients
+ * watching one post cost one resolution per like.
+ */
+class Group {
+  readonly subscribers = new Set<BoundedStream>();
+  private pending: Record<string, unknown>[] = [];
+  private scheduled = false;
+  private readonly queries = new Map<number, EventQuery>();
+  stopListening: () => void = () => {};
+
+  constructor(
+    private readonly plan: SelectionPlan,
+    private readonly variables: Record<string, unknown>,
+    private readonly viewerId: string | null,
+    private readonly hub: LiveHub,
+  ) {}
+
+  /** Events arriving in the same turn of the event loop are resolved together. */
+  enqueue(event: unknown): void {
+    if (typeof event !== 'object' || event === null) return;
+    this.pending.push(event as Record<string, unknown>);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => void this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    const events = this.pending;
+    this.pending = [];
+    for (let i = 0; i < events.length; i += MAX_EVENTS_PER_QUERY) {
+      const batch = events.slice(i, i + MAX_EVENTS_PER_QUERY);
+      try {
+        for (const result of await this.resolve(batch)) if (result) for (const s of this.subscribers) s.push(result);
+      } catch (err) {
+        this.hub.logger.warn({ err, field: this.plan.field.name }, 'live events could not be resolved; dropped');
+      }
+    }
+  }
+
+  private async resolve(events: Record<string, unknown>[]): Promise<(ExecutionResult | null)[]> {
+    const lookups = this.plan.entries.filter((e) => e.kind === 'lookup');
+    let response: Awaited<ReturnType<LiveQueryExecutor>> = { data: {} };
+    let query: EventQuery | undefined;
+    if (lookups.length > 0) {
+      query = this.queries.get(events.length) ?? buildEventQuery(this.plan, events.length, this.hub.schema);
+      this.queries.set(events.length, query);
+      const variables: Record<string, unknown> = { ...this.variables };
+      events.forEach((event, i) => {
+        for (const entry of lookups) variables[query!.variableFor(i, entry.responseKey)] = event[entry.lookup.idFrom];
+      });
+      response = await this.hub.execute(query, variables, this.viewerId);
+    }
+    return events.map((event, i) => {
+      const errors = (response.errors ?? []).flatMap((e) => rebaseError(e, i, this.plan, query));
+      const payload: Record<string, unknown> = {};
+      for (const entry of this.plan.entries) {
+        if (entry.kind === 'copy') {
+          payload[entry.responseKey] = entry.fieldName === '__typename' ? this.plan.field.payloadType : (event[entry.fieldName] ?? null);
+          continue;
+        }
+        const value = response.data?.[query!.aliasFor(i, entry.responseKey)] ?? null;
+        if (value === null && entry.lookup.required) {
+          // A failure (a subgraph error) is reported as a query would report it: the non-null payload
+          // is null, with the errors. No error means the entity is not visible to this viewer (deleted,
+          // refused): the event is not theirs to see and is not delivered.
+          if (errors.length) return { data: null, errors };
+          this.hub.logger.debug({ field: this.plan.field.name, entry: entry.responseKey }, 'live event not delivered: entity not visible');
+          return null;
+        }
+        payload[entry.responseKey] = value;
+      }
+      return errors.length ? { data: { [this.plan.rootKey]: payload }, errors } : { data: { [this.plan.rootKey]: payload } };
+    });
+  }
+}
+
+/** An error of the batched query, moved to where it belongs in event `i`'s result (or dropped if it is another event's). */
+function rebaseError(
+  error: GraphQLError | GraphQLFormattedError,
+  i: number,
+  plan: SelectionPlan,
+  query: EventQuery | undefined,
+): GraphQLError[] {
+  // An error without a path (a failed fetch, a timeout) concerns every event of the batch.
+  if (!error.path?.length) return [new GraphQLError(error.message, { extensions: error.extensions })];
+  const [head, ...rest] = error.path;
+  const entry = plan.entries.find((e) => query && head === query.aliasFor(i, e.responseKey));
+  if (!entry) return [];
+  return [new GraphQLError(error.message, { path: [plan.rootKey, entry.responseKey, ...rest], extensions: error.extensions })];
+}
+
+/**
+ * Every live subscription of this gateway process: subscribers grouped by what they receive, each
+ * group listening to its subject through the fan-in (one bus subscription per subject).
+ */
+export class LiveHub {
+  private readonly groups = new Map<string, Group>();
+
+  constructor(
+    readonly schema: GraphQLSchema,
+    private readonly fanIn: LiveFanIn,
+    readonly execute: LiveQueryExecutor,
+    readonly logger: Logger,
+  ) {}
+
+  /** Adds a subscriber; returns the function that removes it (the group and its subject go with the last one). */
+  add(
+    stream: BoundedStream,
+    key: { source: string; operationName: string | null; variables: Record<string, unknown>; viewerId: string | null },
+    plan: SelectionPlan,
+    subject: string,
+  ): () => void {
+    const groupKey = JSON.stringify([key.source, key.operationName, key.variables, key.viewerId, subject]);
+    let group = this.groups.get(groupKey);
+    if (!group) {
+      const created = new Group(plan, key.variables, key.viewerId, this);
+      created.stopListening = this.fanIn.listen(subject, (event) => created.enqueue(event));
+      this.groups.set(groupKey, created);
+      group = created;
+    }
+    const g = group;
+    g.subscribers.add(stream);
+    return () => {
+      if (!g.subscribers.delete(stream) || g.subscribers.size > 0) return;
+      g.stopListening();
+      if (this.groups.get(groupKey) === g) this.groups.delete(groupKey);
+    };
+  }
+
+  /** Groups alive now (metrics, tests). */
+  get groupCount(): number {
+    return this.groups.size;
+  }
+}

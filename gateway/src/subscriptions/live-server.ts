@@ -1,0 +1,240 @@
+import type http from 'node:http';
+import {
+  GraphQLError,
+  getOperationAST,
+  getVariableValues,
+  parse,
+  specifiedRules,
+  validate,
+  type ExecutionArgs,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Context } from 'graphql-ws';
+import { isAppError, type AccessTokens, type Logger } from '@social/kit';
+import type { LiveSubscriber } from '@social/events';
+import { BoundedStream } from './bounded-stream';
+import { LiveCloseCode } from './close-codes';
+import { LiveFanIn } from './fan-in';
+import { LiveHub, type LiveQueryExecutor } from './live-hub';
+import { readLiveFields } from './live-schema';
+import { planSelection } from './selection-plan';
+import { renderSubject } from './subject';
+import type { SelectionPlan } from './event-query';
+
+export interface LiveLimits {
+  /** Open connections per gateway process. */
+  maxConnections: number;
+  /** Open connections per signed-in user (anonymous connections count only towards the process limit). */
+  maxConnectionsPerUser: number;
+  /** Active subscriptions per connection. */
+  maxSubscriptionsPerConnection: number;
+  /** Undelivered events kept per subscription before the client is disconnected as a slow consumer. */
+  maxQueuedEvents: number;
+}
+
+export interface LiveServerOptions {
+  httpServer: http.Server;
+  /** The GraphQL path: subscriptions share it with queries (HTTP) by protocol. */
+  path: string;
+  /** The gateway's API schema (subscriptions are validated against it). */
+  schema: GraphQLSchema;
+  supergraphSdl: string;
+  bus: LiveSubscriber;
+  execute: LiveQueryExecutor;
+  tokens: AccessTokens;
+  limits: LiveLimits;
+  /** Most lexical tokens in one document (as for queries). */
+  maxTokens: number;
+  /** Validation rules applied to queries too (depth, aliases, ...), on top of GraphQL's own. */
+  validationRules: readonly ValidationRule[];
+  logger: Logger;
+}
+
+export interface LiveServer {
+  /** Open connections and live groups, for metrics and tests. */
+  stats(): { connections: number; groups: number; subjects: number };
+  /** Closes every connection (1001 Going away) and stops accepting new ones. */
+  close(): Promise<void>;
+}
+
+interface ConnectionState {
+  viewerId: string | null;
+  expiryTimer?: NodeJS.Timeout;
+  subscriptions: number;
+}
+
+/** What onSubscribe prepared for subscribe(): passed through graphql-ws as the execution's contextValue. */
+interface PreparedSubscription {
+  plan: SelectionPlan;
+  subject: string;
+  source: string;
+  operationName: string | null;
+  variables: Record<string, unknown>;
+  connection: ConnectionState;
+  socket: { close(code: number, reason: string): void };
+}
+
+type Extra = { socket: { close(code: number, reason: string): void }; live?: ConnectionState };
+
+/**
+ * graphql-ws (graphql-transport-ws protocol) on the gateway's HTTP server. Authenticates once per
+ * connection (connectionParams.authorization, as the HTTP header) and closes with 4401 when the token
+ * expires; validates each subscription against the API schema with the query limits; serves it from
+ * the live bus, resolving each event's selection through the gateway's query planner.
+ */
+export function startLiveServer(opts: LiveServerOptions): LiveServer {
+  const liveFields = readLiveFields(opts.supergraphSdl);
+  const fanIn = new LiveFanIn(opts.bus);
+  const hub = new LiveHub(opts.schema, fanIn, opts.execute, opts.logger);
+  const rules = [...specifiedRules, ...opts.validationRules];
+  const perUser = new Map<string, number>();
+  let connections = 0;
+
+  const wss = new WebSocketServer({ server: opts.httpServer, path: opts.path });
+  const server = useServer<Record<string, unknown> | undefined, { live?: ConnectionState }>(
+    {
+      onConnect: async (ctx) => {
+        const extra = ctx.extra as unknown as Extra;
+        const viewer = await viewerFrom(ctx, opts.tokens, extra);
+        if (!viewer) return false; // already closed with 4401
+        const { viewerId } = viewer;
+        if (connections >= opts.limits.maxConnections || (viewerId && (perUser.get(viewerId) ?? 0) >= opts.limits.maxConnectionsPerUser)) {
+          extra.socket.close(LiveCloseCode.TooManyConnections, 'Too many connections');
+          return false;
+        }
+        connections++;
+        if (viewerId) perUser.set(viewerId, (perUser.get(viewerId) ?? 0) + 1);
+        const state: ConnectionState = { viewerId, subscriptions: 0 };
+        if (viewer.expiresAt) {
+          // Checked again when it expires: the connection closes then, with its subscriptions.
+          const ms = Math.min(Math.max(0, viewer.expiresAt.getTime() - Date.now()), 2 ** 31 - 1);
+          state.expiryTimer = setTimeout(() => extra.socket.close(LiveCloseCode.Unauthorized, 'Access token expired'), ms);
+        }
+        extra.live = state;
+        return true;
+      },
+      onClose: (ctx) => {
+        const state = (ctx.extra as unknown as Extra).live;
+        if (!state) return;
+        clearTimeout(state.expiryTimer);
+        connections--;
+        if (state.viewerId) {
+          const left = (perUser.get(state.viewerId) ?? 1) - 1;
+          if (left > 0) perUser.set(state.viewerId, left);
+          else perUser.delete(state.viewerId);
+        }
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        const extra = ctx.extra as unknown as Extra;
+        const connection = extra.live!;
+        try {
+          const document = parse(payload.query, { maxTokens: opts.maxTokens });
+          const operation = getOperationAST(document, payload.operationName);
+          if (!operation)
+            return [new GraphQLError('The document has no operation of that name.', { extensions: { code: 'BAD_USER_INPUT' } })];
+          if (operation.operation !== 'subscription')
+            return [
+              new GraphQLError('Send queries and mutations over HTTP; this connection serves subscriptions.', {
+                extensions: { code: 'BAD_USER_INPUT' },
+              }),
+            ];
+          const errors = validate(opts.schema, document, rules);
+          if (errors.length) return errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
+          const coerced = getVariableValues(opts.schema, operation.variableDefinitions ?? [], payload.variables ?? {});
+          if (coerced.errors) return coerced.errors.map((e) => withCode(e, 'BAD_USER_INPUT'));
+          if (connection.subscriptions >= opts.limits.maxSubscriptionsPerConnection)
+            return [
+              new GraphQLError(`At most ${opts.limits.maxSubscriptionsPerConnection} subscriptions per connection.`, {
+                extensions: { code: 'BAD_USER_INPUT' },
+              }),
+            ];
+          const { plan, args } = planSelection(opts.schema, document, operation, coerced.coerced, liveFields);
+          const subject = renderSubject(plan.field.subject, args, connection.viewerId);
+          const prepared: PreparedSubscription = {
+            plan,
+            subject,
+            source: payload.query,
+            operationName: payload.operationName ?? null,
+            variables: coerced.coerced,
+            connection,
+            socket: extra.socket,
+          };
+          return {
+            schema: opts.schema,
+            document,
+            operationName: payload.operationName,
+            variableValues: payload.variables,
+            contextValue: prepared,
+          } as ExecutionArgs;
+        } catch (err) {
+          if (err instanceof GraphQLError) return [isAppError(err) ? err : withCode(err, 'GRAPHQL_PARSE_FAILED')];
+          throw err;
+        }
+      },
+      subscribe: (args) => {
+        const prepared = args.contextValue as PreparedSubscription;
+        const { connection } = prepared;
+        connection.subscriptions++;
+        let remove: () => void = () => {};
+        const stream = new BoundedStream(
+          opts.limits.maxQueuedEvents,
+          () => prepared.socket.close(LiveCloseCode.SlowConsumer, 'Slow consumer: events were not read in time'),
+          () => {
+            connection.subscriptions--;
+            remove();
+          },
+        );
+        remove = hub.add(
+          stream,
+          { source: prepared.source, operationName: prepared.operationName, variables: prepared.variables, viewerId: connection.viewerId },
+          prepared.plan,
+          prepared.subject,
+        );
+        return stream;
+      },
+      execute: () => {
+        throw new Error('unreachable: onSubscribe refuses queries and mutations');
+      },
+    },
+    wss,
+  );
+
+  return {
+    stats: () => ({ connections, groups: hub.groupCount, subjects: fanIn.subjectCount }),
+    close: async () => {
+      await server.dispose();
+    },
+  };
+}
+
+/** The viewer of a connection: null when anonymous, undefined when the token was refused (the socket is then closed). */
+async function viewerFrom(
+  ctx: Context<Record<string, unknown> | undefined>,
+  tokens: AccessTokens,
+  extra: Extra,
+): Promise<{ viewerId: string | null; expiresAt?: Date } | undefined> {
+  const params = ctx.connectionParams ?? {};
+  const header = params['authorization'] ?? params['Authorization'];
+  if (header === undefined || header === null || header === '') return { viewerId: null };
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  try {
+    if (!match) throw new Error('malformed');
+    const { userId, expiresAt } = await tokens.verify(match[1]!);
+    return { viewerId: userId, expiresAt };
+  } catch {
+    extra.socket.close(LiveCloseCode.Unauthorized, 'Invalid or expired access token');
+    return undefined;
+  }
+}
+
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { ...error.extensions, code },
+  });
+}
