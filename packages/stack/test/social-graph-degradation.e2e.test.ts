@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import neo4jDriver from 'neo4j-driver';
 import { eventually, privateServer, realServers, uniqueName, type PrivateServer } from '@social/test-kit';
 import { GraphQLClient } from '../src/graphql-client';
 import { startStack, type Stack } from '../src/start-stack';
@@ -18,10 +19,22 @@ describe('the supergraph while the social graph`s Neo4j is down', () => {
   let neo4j: PrivateServer;
   let stack: Stack;
   const suffix = randomBytes(3).toString('hex');
+  const isolation = uniqueName('e2e');
+
+  /** Outbox records the social graph's relay has not published yet (publishing re-applies cache invalidation). */
+  async function pendingOutbox(): Promise<number> {
+    const driver = neo4jDriver.driver(neo4j.url);
+    try {
+      const { records } = await driver.executeQuery(`MATCH (o:\`${isolation}Outbox\`) RETURN count(o) AS n`);
+      return Number(records[0]!.get('n'));
+    } finally {
+      await driver.close();
+    }
+  }
 
   beforeAll(async () => {
     neo4j = await privateServer('neo4j');
-    stack = await startStack({ real: { ...realServers(), neo4jUri: neo4j.url, isolation: uniqueName('e2e') } });
+    stack = await startStack({ real: { ...realServers(), neo4jUri: neo4j.url, isolation } });
   }, 180_000);
   afterAll(async () => {
     await stack?.stop();
@@ -40,6 +53,8 @@ describe('the supergraph while the social graph`s Neo4j is down', () => {
     // A fresh JVM compiles its first queries slowly: retry until the graph answers.
     await eventually(async () => ((await viewer.client.request(FOLLOW, { id: friend.id })).errors ? undefined : true), 60_000, 200);
     await friend.client.data(FOLLOW, { id: other.id });
+    // The relay re-applies each follow's invalidation when it publishes; a count cached before that would be dropped.
+    await eventually(async () => ((await pendingOutbox()) === 0 ? true : undefined), 30_000, 100);
     expect((await viewer.client.data(ME)).me.followerCount).toBe(0); // cached now
     await eventually(async () => ((await viewer.client.request(SUGGESTIONS)).extensions ? undefined : true), 30_000, 500);
 
