@@ -161,6 +161,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           SUBGRAPH_URL_POST: post.url,
           SUBGRAPH_URL_FEED: feed.url,
           SUBGRAPH_URL_NOTIFICATION: notification.url,
+          // Every service shares this process's event loop, so its delay measures the subgraphs' work as much as
+          // the gateway's: shedding on it would refuse traffic for the wrong reason. Shedding is for a gateway
+          // process of its own (docker-compose, `npm run start -w @social/gateway`); a caller may turn it back on.
+          SHED_EVENT_LOOP_DELAY_MS: '0',
           ...opts.gatewayEnv,
         }),
         { logger: logger('gateway'), live },
