@@ -13,7 +13,16 @@ export interface StackHostConfig {
   /** Embedded mode has empty memory stores: seed the demo network through the API. */
   seedDemo: boolean;
   logLevel?: string;
+  /** Settings for the feed (e.g. TIMELINE_STRATEGY) and the stack's own gateway. */
+  feedEnv?: Record<string, string>;
+  gatewayEnv?: Record<string, string>;
 }
+
+/**
+ * The stack's gateway serves load from a handful of sampled viewers on one address: per-viewer and per-IP rate
+ * limits would measure the limiter, not the path under test (edge-cost measures the limits on their own).
+ */
+const UNLIMITED_GATEWAY = { RATE_LIMIT_PER_USER: '0', RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_API_KEY: '0' };
 
 export interface StackHostReady {
   type: 'ready';
@@ -28,6 +37,8 @@ async function main(): Promise<void> {
     secrets: config.secrets,
     logLevel: config.logLevel ?? 'warn',
     nodeEnv: 'production',
+    ...(config.feedEnv ? { feedEnv: config.feedEnv } : {}),
+    gatewayEnv: { ...UNLIMITED_GATEWAY, ...config.gatewayEnv },
   });
   let stopping = false;
   const stop = () => {

@@ -27,8 +27,20 @@ export interface RunningStack {
 }
 
 /** Every subgraph (and an unused gateway) in one child process, on the real stores or memory ones. */
-export async function startStackHost(opts: { real?: RealStores; secrets: Secrets }): Promise<RunningStack> {
-  const config: StackHostConfig = { real: opts.real, secrets: opts.secrets, seedDemo: !opts.real, logLevel: 'warn' };
+export async function startStackHost(opts: {
+  real?: RealStores;
+  secrets: Secrets;
+  feedEnv?: Record<string, string>;
+  gatewayEnv?: Record<string, string>;
+}): Promise<RunningStack> {
+  const config: StackHostConfig = {
+    real: opts.real,
+    secrets: opts.secrets,
+    seedDemo: !opts.real,
+    logLevel: 'warn',
+    ...(opts.feedEnv ? { feedEnv: opts.feedEnv } : {}),
+    ...(opts.gatewayEnv ? { gatewayEnv: opts.gatewayEnv } : {}),
+  };
   const handle = await startChild<StackHostReady>('stack', path.join(__dirname, 'stack-host.ts'), {
     env: { ...PRODUCTION_ENV, BENCH_STACK: JSON.stringify(config) },
     ipcReady: true,

@@ -95,7 +95,12 @@ async function runScale(ctx: ScenarioContext, scale: Scale | 'demo', perPage: Ma
       ? `scale ${scale}: starting the subgraphs on the real servers (dataset ${prefix})`
       : 'starting the subgraphs on memory stores (embedded) with the demo network',
   );
-  const stack = await startStackHost({ ...(ctx.servers && prefix ? { real: { ...ctx.servers, isolation: prefix } } : {}), secrets });
+  // The pull baseline: the stack's feed runs the hybrid strategy unless told otherwise.
+  const stack = await startStackHost({
+    ...(ctx.servers && prefix ? { real: { ...ctx.servers, isolation: prefix } } : {}),
+    secrets,
+    feedEnv: { TIMELINE_STRATEGY: 'pull' },
+  });
   try {
     let readers: Reader[];
     if (ctx.servers && prefix) {

@@ -1,4 +1,5 @@
 import { seedDemoNetwork, DEMO_LOGIN } from '../src/demo-data';
+import { eventually } from '@social/test-kit';
 import { GraphQLClient } from '../src/graphql-client';
 import { startStack, type Stack } from '../src/start-stack';
 
@@ -21,8 +22,11 @@ describe('npm start demo network', () => {
       },
     );
     const me = anon.withToken(login.accessToken);
-    const { homeTimeline } = await me.data(`{ homeTimeline(first: 10) { edges { node { text author { handle } } } } }`);
-    expect(homeTimeline.edges).toHaveLength(10);
+    // Fan-out (and the first visit's rebuild) fill the timeline asynchronously.
+    await eventually(async () => {
+      const { homeTimeline } = await me.data(`{ homeTimeline(first: 10) { edges { node { text author { handle } } } } }`);
+      return homeTimeline.edges.length === 10 ? true : undefined;
+    });
     const { me: profile } = await me.data(`{ me { followingCount followerCount } }`);
     expect(profile.followingCount).toBeGreaterThanOrEqual(12);
     expect(profile.followerCount).toBeGreaterThanOrEqual(20);

@@ -41,6 +41,7 @@ describe('feed service over HTTP, hybrid strategy (memory bus, queue and store)'
   let service: RunningService;
   const bus = new MemoryEventBus({ retryDelayMs: 5 });
   const graph = new MemorySocialGraph();
+  const posts = new MemoryPostSource();
   const viewer = newId();
   const [alice, vip] = [newId(), newId()];
 
@@ -52,6 +53,7 @@ describe('feed service over HTTP, hybrid strategy (memory bus, queue and store)'
   };
   const post = async (authorId: string) => {
     const postId = newId();
+    posts.add(authorId, postId); // what the post subgraph stores before it publishes
     await bus.publish('post.created', { postId, authorId, createdAt: new Date().toISOString() });
     return postId;
   };
@@ -61,7 +63,7 @@ describe('feed service over HTTP, hybrid strategy (memory bus, queue and store)'
       bus,
       following: graph,
       followers: graph,
-      posts: new MemoryPostSource(),
+      posts,
       store: new MemoryTimelineStore(),
       queue: new MemoryFanoutQueue(),
       live: new MemoryLiveBus(),
@@ -97,6 +99,33 @@ describe('feed service over HTTP, hybrid strategy (memory bus, queue and store)'
     const newer = await page({ last: 5, before: first.pageInfo.startCursor });
     expect(newer.edges.map((e) => e.node.id)).toEqual([late]);
     expect(newer.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
+  });
+
+  it('leaves out a post deleted a moment ago, before the feed consumed post.deleted, and keeps the page full', async () => {
+    const [reader, author] = [newId(), newId()];
+    graph.follow(reader, author);
+    await bus.publish('user.followed', { followerId: reader, followeeId: author });
+    const readerHome = async (variables: Record<string, unknown>) => {
+      const res = await gql(service.url, HOME, variables, await gatewayHeader(SECRET, reader));
+      expect(res.errors).toBeUndefined();
+      return res.data!['homeTimeline'] as Page;
+    };
+    await eventually(async () => ((await readerHome({})).timelineStatus === 'READY' ? true : undefined));
+    const posted: string[] = [];
+    for (let i = 0; i < 6; i++) posted.push(await post(author));
+    const newestFirst = [...posted].reverse();
+    await eventually(async () => ((await readerHome({ first: 10 })).edges.length === 6 ? true : undefined));
+
+    // Deleted in the post subgraph; post.deleted not published yet, so the timeline still lists both.
+    posts.delete(newestFirst[0]!).delete(newestFirst[2]!);
+    const checksBefore = posts.liveChecks.length;
+    const page1 = await readerHome({ first: 3 });
+    expect(posts.liveChecks.length - checksBefore).toBe(1); // one liveness call per page
+    expect(page1.edges.map((e) => e.node.id)).toEqual([newestFirst[1], newestFirst[3], newestFirst[4]]);
+    expect(page1.pageInfo.hasNextPage).toBe(true);
+    const page2 = await readerHome({ first: 3, after: page1.pageInfo.endCursor });
+    expect(page2.edges.map((e) => e.node.id)).toEqual([newestFirst[5]]);
+    expect(page2.pageInfo.hasNextPage).toBe(false);
   });
 
   it.each([

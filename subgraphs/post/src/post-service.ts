@@ -21,6 +21,7 @@ import type { PostRecord, PostStore } from './stores/post-store';
 
 export const MAX_POST_LENGTH = 140; // the short-message format the product is built on, counted as a person counts characters
 export const MAX_RECENT_AUTHORS = 5_000; // everyone a pull-feed reader may follow (Twitter's follow limit) in one call, keeping one $in query bounded
+export const MAX_LIVE_POST_IDS = 100; // one timeline page plus a few spares, each a parallel _id lookup
 export const MAX_RECENT_POST_IDS = 101; // one full timeline page (100) plus one extra to tell whether another page follows
 
 /** The keyset cursor of User.posts: the id of the last post seen (ids are time-ordered). */
@@ -101,6 +102,12 @@ export class PostService {
     if (before != null) requireId(before, 'before');
     if (authorIds.length === 0) return [];
     return this.store.recentIdsByAuthors(authorIds, limit, before ?? null);
+  }
+
+  /** For the feed: which of `ids` (up to 100) are live posts, in the order given. */
+  async liveIds(ids: readonly string[]): Promise<string[]> {
+    if (ids.length > MAX_LIVE_POST_IDS) throw badInput(`"ids" can hold at most ${MAX_LIVE_POST_IDS} ids.`, 'ids');
+    return this.store.liveIds(ids);
   }
 
   /**

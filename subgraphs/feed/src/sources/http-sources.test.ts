@@ -1,7 +1,7 @@
 import { InternalGraphQLClient, InternalSigner, newId } from '@social/kit';
 import { deadUrl, startStubGraphQLServer, type StubGraphQLServer } from '../testing/stub-graphql-server';
 import { FOLLOWING_IDS_QUERY, HttpFollowingSource } from './http-following-source';
-import { HttpPostSource, RECENT_POST_IDS_QUERY } from './http-post-source';
+import { HttpPostSource, LIVE_POST_IDS_QUERY, RECENT_POST_IDS_QUERY } from './http-post-source';
 
 const SECRET = 'feed-test-internal-secret-0123456789abcdef';
 const signer = new InternalSigner(SECRET, 'feed');
@@ -17,7 +17,7 @@ describe('HTTP sources against stub subgraphs', () => {
 
   beforeAll(async () => {
     socialGraph = await startStubGraphQLServer(SECRET, () => ({ _followingIds: followees }));
-    post = await startStubGraphQLServer(SECRET, () => ({ _recentPostIds: postIds }));
+    post = await startStubGraphQLServer(SECRET, () => ({ _recentPostIds: postIds, _livePostIds: postIds.slice(1) }));
   });
   afterAll(async () => {
     await Promise.all([socialGraph.close(), post.close()]);
@@ -51,6 +51,16 @@ describe('HTTP sources against stub subgraphs', () => {
     expect(post.calls.at(-1)!.variables).toEqual({ a: [viewer], n: 2, b: null });
   });
 
+  it('HttpPostSource asks the post subgraph which post ids are live, signed as feed for the viewer', async () => {
+    const source = new HttpPostSource(client(post.url, 'post'));
+    expect(await source.livePostIds(postIds, viewer)).toEqual(postIds.slice(1));
+    expect(post.calls.at(-1)).toEqual({
+      identity: { caller: 'feed', viewerId: viewer },
+      query: LIVE_POST_IDS_QUERY,
+      variables: { ids: postIds },
+    });
+  });
+
   it('is refused by the stub when signed with another secret, which surfaces as SERVICE_UNAVAILABLE', async () => {
     const forged = new InternalGraphQLClient(socialGraph.url, new InternalSigner(`${SECRET}-forged`, 'feed'), 'social graph');
     const refusedBefore = socialGraph.refused;
@@ -77,6 +87,7 @@ describe('HTTP sources against stub subgraphs', () => {
       'HttpPostSource',
       (url: string) => new HttpPostSource(client(url, 'post')).recentPostIds({ authorIds: [viewer], limit: 2, before: null }, viewer),
     ],
+    ['HttpPostSource (live ids)', (url: string) => new HttpPostSource(client(url, 'post')).livePostIds(postIds, viewer)],
   ])('%s raises SERVICE_UNAVAILABLE when the upstream is down', async (_name, call) => {
     await expect(call(await deadUrl())).rejects.toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE' } });
   });

@@ -14,6 +14,8 @@ export class MemoryPostSource implements PostSource {
   private readonly posts = new Map<string, SeededPost>();
   /** Every query received, so tests can see what a strategy asked for. */
   readonly queries: RecentPostsQuery[] = [];
+  /** Every liveness check received (one per stored-timeline page). */
+  readonly liveChecks: string[][] = [];
 
   add(authorId: string, id: string): this {
     this.posts.set(id, { id, authorId, deleted: false });
@@ -24,6 +26,11 @@ export class MemoryPostSource implements PostSource {
     const post = this.posts.get(id);
     if (post) post.deleted = true;
     return this;
+  }
+
+  async livePostIds(ids: string[]): Promise<string[]> {
+    this.liveChecks.push([...ids]);
+    return ids.filter((id) => this.posts.get(id)?.deleted === false);
   }
 
   async recentPostIds(query: RecentPostsQuery): Promise<string[]> {

@@ -26,8 +26,8 @@ export function createTimeline(name: TimelineStrategyName, sources: TimelineSour
     case 'hybrid':
     case 'push-only': {
       if (!sources.store) throw new Error(`TIMELINE_STRATEGY=${name} needs a timeline store`);
-      const { store, following, followers, logger, inactiveAfterMs } = sources;
-      return new HybridTimeline({ store, following, followers, logger, inactiveAfterMs, pullVips: name === 'hybrid' });
+      const { store, following, followers, posts, logger, inactiveAfterMs } = sources;
+      return new HybridTimeline({ store, following, followers, posts, logger, inactiveAfterMs, pullVips: name === 'hybrid' });
     }
     default: {
       const unknown: never = name;

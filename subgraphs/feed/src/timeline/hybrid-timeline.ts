@@ -1,17 +1,28 @@
 import type { Logger } from '@social/kit';
 import type { FollowerSource } from '../sources/follower-source';
 import type { FollowingSource } from '../sources/following-source';
+import { MAX_LIVE_POST_IDS, type PostSource } from '../sources/post-source';
 import { compareNewestFirst, type TimelineEntry, type TimelineSource, type TimelineStore } from '../stores/timeline-store';
 import { MAX_AUTHORS_PULLED } from './pull-timeline';
 import type { TimelineQuery, TimelineRead, TimelineStrategy } from './timeline-strategy';
 
 /** Authors merged per rebuild script call: bounds one Redis script's run time (~200 posts each). */
 const REBUILD_CHUNK = 100;
+/**
+ * Extra entries read per page so that a page stays full when a few of its posts were deleted moments
+ * ago (still listed until the feed consumes post.deleted).
+ */
+const DELETED_SPARE = 5;
 
 export interface HybridTimelineOptions {
   store: TimelineStore;
   following: FollowingSource;
   followers: FollowerSource;
+  /**
+   * Filters each page down to live posts (one call per page). Absent: no filter, for benchmarks of
+   * the stores alone; the service always passes it.
+   */
+  posts?: PostSource;
   logger: Logger;
   /** A reader whose last visit is older than this gets their timeline rebuilt. */
   inactiveAfterMs: number;
@@ -47,12 +58,25 @@ export class HybridTimeline implements TimelineStrategy {
       rebuilding = (await this.startRebuild(query.viewerId)) || rebuilding;
     }
     const sources: TimelineSource[] = [{ timelineOf: query.viewerId }, ...vipIds.map((recentOf) => ({ recentOf }))];
-    const lists = await store.read({ sources, direction: query.direction, bound: query.bound, limit: query.limit + 1 });
+    const fetched = query.limit + 1 + (this.opts.posts ? DELETED_SPARE : 0);
+    const lists = await store.read({ sources, direction: query.direction, bound: query.bound, limit: fetched });
     const merged = mergeUnique(lists);
     if (query.direction === 'newer') merged.reverse(); // closest to the bound first
-    const page = merged.slice(0, query.limit).map(({ score, postId }) => ({ score, postId }));
+    const candidates = merged.slice(0, Math.min(fetched, MAX_LIVE_POST_IDS));
+    const live = await this.liveOnly(candidates, query.viewerId);
+    const page = live.slice(0, query.limit).map(({ score, postId }) => ({ score, postId }));
     if (query.direction === 'newer') page.reverse();
-    return { entries: page, hasMore: merged.length > query.limit, status: rebuilding ? 'REBUILDING' : 'READY' };
+    // More lie beyond when a live entry is left over, or when entries were read but not checked, or a list was cut.
+    const hasMore = live.length > query.limit || merged.length > candidates.length || lists.some((l) => l.length >= fetched);
+    return { entries: page, hasMore, status: rebuilding ? 'REBUILDING' : 'READY' };
+  }
+
+  /** Drops posts deleted but not yet removed from timelines (their `node` would be null); a post-subgraph outage is SERVICE_UNAVAILABLE. */
+  private async liveOnly(entries: TimelineEntry[], viewerId: string): Promise<TimelineEntry[]> {
+    if (!this.opts.posts || entries.length === 0) return entries;
+    const ids = entries.map((e) => e.postId);
+    const live = new Set(await this.opts.posts.livePostIds(ids, viewerId));
+    return entries.filter((e) => live.has(e.postId));
   }
 
   /** Waits for the rebuilds this process started (tests, shutdown). */

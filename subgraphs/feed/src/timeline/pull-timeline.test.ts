@@ -134,7 +134,7 @@ describe('PullTimeline', () => {
     const ids = [newId(), newId(), newId(), newId()];
     const sloppy = new PullTimeline(
       { followingIds: async () => [alice] },
-      { recentPostIds: async () => [ids[0]!, ids[3]!, ids[2]!, ids[2]!, ids[1]!] },
+      { recentPostIds: async () => [ids[0]!, ids[3]!, ids[2]!, ids[2]!, ids[1]!], livePostIds: async (live) => live },
     );
     expect(await sloppy.page(viewer, 2, ids[3]!)).toEqual({ ids: [ids[2], ids[1]], hasNext: true });
   });

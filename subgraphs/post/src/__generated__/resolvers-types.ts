@@ -298,6 +298,11 @@ export type PostUpdatedEvent = {
 export type Query = {
   __typename?: 'Query';
   /**
+   * Internal, for the feed service's stored timelines: which of `ids` (up to 100) are live posts, in the
+   * order given; unknown, deleted and malformed ids are left out. Hidden from clients by the gateway.
+   */
+  _livePostIds: Array<Scalars['ID']['output']>;
+  /**
    * Internal, for the feed service's pull timeline: ids of the live posts by any of `authorIds`
    * (up to 5,000), newest first, strictly older than the post `before` when given, at most `first`
    * (1 to 101) of them. Hidden from clients by the gateway.
@@ -305,6 +310,11 @@ export type Query = {
   _recentPostIds: Array<Scalars['ID']['output']>;
   /** One post by id, or null when no such post exists or it was deleted. A malformed id is a BAD_USER_INPUT error. */
   post: Maybe<Post>;
+};
+
+
+export type Query_LivePostIdsArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 
@@ -664,6 +674,7 @@ export type PostUpdatedEventResolvers<ContextType = Context, ParentType extends 
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  _livePostIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<Query_LivePostIdsArgs, 'ids'>>;
   _recentPostIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<Query_RecentPostIdsArgs, 'authorIds' | 'first'>>;
   post?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<QueryPostArgs, 'id'>>;
 }>;

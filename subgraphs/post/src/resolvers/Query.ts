@@ -8,4 +8,5 @@ export const Query: QueryResolvers = {
   },
   // @inaccessible: only reachable by our own services (the feed), with a signed request.
   _recentPostIds: (_parent, { authorIds, first, before }, ctx) => ctx.posts.recentIds(authorIds, first, before),
+  _livePostIds: (_parent, { ids }, ctx) => ctx.posts.liveIds(ids),
 };

@@ -60,6 +60,10 @@ export class MemoryPostStore implements PostStore {
     return post ? copy(post) : null;
   }
 
+  async liveIds(ids: readonly string[]): Promise<string[]> {
+    return ids.filter((id) => this.live(id) !== undefined);
+  }
+
   async listByAuthor(authorId: string, limit: number, beforeId?: string | null): Promise<PostRecord[]> {
     return this.newestFirst((p) => p.authorId === authorId, limit, beforeId).map(copy);
   }

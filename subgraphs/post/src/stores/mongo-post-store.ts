@@ -170,6 +170,15 @@ export class MongoPostStore implements PostStore {
     return doc ? toRecord(doc) : null;
   }
 
+  async liveIds(ids: readonly string[]): Promise<string[]> {
+    const unique = [...new Set(ids)].filter(isId);
+    const found = await Promise.all(
+      unique.map((id) => this.posts.exists({ _id: new Types.ObjectId(id), ...LIVE }).then((hit) => (hit ? id : null))),
+    );
+    const live = new Set(found.filter((id): id is string => id !== null));
+    return ids.filter((id) => live.has(id));
+  }
+
   async listByAuthor(authorId: string, limit: number, beforeId?: string | null): Promise<PostRecord[]> {
     if (!isId(authorId)) return [];
     const docs = await this.posts

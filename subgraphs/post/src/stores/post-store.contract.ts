@@ -64,6 +64,13 @@ export function postStoreContract(name: string, make: () => Promise<PostStoreHan
       expect(b).toBeDefined();
     });
 
+    it('liveIds keeps the live posts among the ids in the given order, leaving out deleted, unknown and malformed ids', async () => {
+      const [a, b, c] = await createMany(newId(), 3);
+      await store.softDelete(b!.id);
+      expect(await store.liveIds([c!.id, newId(), b!.id, 'nope', a!.id])).toEqual([c!.id, a!.id]);
+      expect(await store.liveIds([])).toEqual([]);
+    });
+
     it('listByAuthor pages newest first with a keyset on the id, without skipping or repeating', async () => {
       const authorId = newId();
       const other = newId();

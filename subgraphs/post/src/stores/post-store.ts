@@ -53,6 +53,11 @@ export interface PostStore {
   /** The live posts among `ids`, in any order; unknown, deleted and malformed ids are left out. */
   findByIds(ids: readonly string[]): Promise<PostRecord[]>;
   findById(id: string): Promise<PostRecord | null>;
+  /**
+   * Which of `ids` are live posts, in the order given (duplicates kept). One `_id` equality lookup
+   * per id: the only lookup FerretDB serves from an index (`$in` scans the collection).
+   */
+  liveIds(ids: readonly string[]): Promise<string[]>;
   /** One author's live posts, newest first, strictly older than `beforeId` when given. */
   listByAuthor(authorId: string, limit: number, beforeId?: string | null): Promise<PostRecord[]>;
   /** Ids of live posts by any of `authorIds`, newest first, strictly older than `beforeId` when given. */
