@@ -41,6 +41,16 @@ export type HomeTimelineEdge = {
   node: Post;
 };
 
+/**
+ * A new post landed in your home timeline (someone you follow, or you, published it). Use it to show "N new posts";
+ * then fetch them with `homeTimeline(last:, before:)` from the `startCursor` at the top of your screen.
+ */
+export type HomeTimelineUpdate = {
+  __typename?: 'HomeTimelineUpdate';
+  /** The post that was added, as `Query.post` returns it to you (select its `text`, `author { handle }`, ...). */
+  post: Post;
+};
+
 /** Where a page sits in a longer list. Pass `endCursor` as `after` to get the next page. */
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -83,6 +93,21 @@ export type QueryHomeTimelineArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/**
+ * Live events, over WebSocket only (graphql-transport-ws protocol on the gateway's /graphql path; an HTTP request
+ * for a subscription is refused). Events are best effort: one may be missed while you are disconnected, so after
+ * reconnecting re-query what is on screen. An event about a post you cannot see (deleted) is not delivered.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Each post added to your own home timeline from now on. Requires sign-in (UNAUTHENTICATED).
+   * Posts of very widely followed accounts are not pushed into timelines and do not arrive here: they appear when you
+   * ask `homeTimeline(last:, before:)` (do so every minute or so while the screen is open, and when this fires).
+   */
+  homeTimelineUpdated: HomeTimelineUpdate;
 };
 
 /** Whether the home timeline is complete. */
@@ -172,14 +197,16 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   HomeTimelineConnection: ResolverTypeWrapper<Omit<HomeTimelineConnection, 'edges'> & { edges: Array<ResolversTypes['HomeTimelineEdge']> }>;
   HomeTimelineEdge: ResolverTypeWrapper<Omit<HomeTimelineEdge, 'node'> & { node: ResolversTypes['Post'] }>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  HomeTimelineUpdate: ResolverTypeWrapper<Omit<HomeTimelineUpdate, 'post'> & { post: ResolversTypes['Post'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Post: ResolverTypeWrapper<PostRef>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TimelineStatus: TimelineStatus;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -187,14 +214,29 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   HomeTimelineConnection: Omit<HomeTimelineConnection, 'edges'> & { edges: Array<ResolversParentTypes['HomeTimelineEdge']> };
   HomeTimelineEdge: Omit<HomeTimelineEdge, 'node'> & { node: ResolversParentTypes['Post'] };
-  String: Scalars['String']['output'];
+  HomeTimelineUpdate: Omit<HomeTimelineUpdate, 'post'> & { post: ResolversParentTypes['Post'] };
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Post: PostRef;
   ID: Scalars['ID']['output'];
   Query: Record<PropertyKey, never>;
   Int: Scalars['Int']['output'];
+  Subscription: Record<PropertyKey, never>;
+  String: Scalars['String']['output'];
 }>;
+
+export type LiveLookupDirectiveArgs = {
+  id: Scalars['String']['input'];
+  query: Scalars['String']['input'];
+};
+
+export type LiveLookupDirectiveResolver<Result, Parent, ContextType = Context, Args = LiveLookupDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type LiveSubjectDirectiveArgs = {
+  subject: Scalars['String']['input'];
+};
+
+export type LiveSubjectDirectiveResolver<Result, Parent, ContextType = Context, Args = LiveSubjectDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -209,6 +251,10 @@ export type HomeTimelineConnectionResolvers<ContextType = Context, ParentType ex
 export type HomeTimelineEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HomeTimelineEdge'] = ResolversParentTypes['HomeTimelineEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Post'], ParentType, ContextType>;
+}>;
+
+export type HomeTimelineUpdateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['HomeTimelineUpdate'] = ResolversParentTypes['HomeTimelineUpdate']> = ResolversObject<{
+  post?: Resolver<ResolversTypes['Post'], ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -226,12 +272,22 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   homeTimeline?: Resolver<ResolversTypes['HomeTimelineConnection'], ParentType, ContextType, Partial<QueryHomeTimelineArgs>>;
 }>;
 
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  homeTimelineUpdated?: SubscriptionResolver<ResolversTypes['HomeTimelineUpdate'], "homeTimelineUpdated", ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = Context> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   HomeTimelineConnection?: HomeTimelineConnectionResolvers<ContextType>;
   HomeTimelineEdge?: HomeTimelineEdgeResolvers<ContextType>;
+  HomeTimelineUpdate?: HomeTimelineUpdateResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Post?: PostResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  liveLookup?: LiveLookupDirectiveResolver<any, any, ContextType>;
+  liveSubject?: LiveSubjectDirectiveResolver<any, any, ContextType>;
+}>;
