@@ -3,6 +3,7 @@ export * from './config';
 export * from './cursor';
 export * from './errors';
 export * from './http-service';
+export * from './id-lookup';
 export * from './ids';
 export * from './internal-auth';
 export * from './internal-client';

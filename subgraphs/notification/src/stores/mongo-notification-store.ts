@@ -1,5 +1,5 @@
 import { Schema, Types, type AnyBulkWriteOperation, type Connection, type Model } from 'mongoose';
-import { isId } from '@social/kit';
+import { findEachOrIn, idLookupOf, isId, type IdLookup } from '@social/kit';
 import { isDuplicateKey } from './mongo-connection';
 import {
   orderKey,
@@ -109,6 +109,7 @@ export class MongoNotificationStore implements NotificationStore {
   private constructor(
     private readonly groups: Model<GroupDoc>,
     private readonly inboxes: Model<InboxDoc>,
+    private readonly idLookup: IdLookup,
   ) {}
 
   static async open(connection: Connection): Promise<MongoNotificationStore> {
@@ -117,7 +118,7 @@ export class MongoNotificationStore implements NotificationStore {
     await groups.createCollection();
     await inboxes.createCollection();
     await groups.createIndexes();
-    return new MongoNotificationStore(groups, inboxes);
+    return new MongoNotificationStore(groups, inboxes, await idLookupOf(connection.db));
   }
 
   get writeCommands(): number {
@@ -125,9 +126,13 @@ export class MongoNotificationStore implements NotificationStore {
   }
 
   async getGroups(ids: readonly string[]): Promise<Map<string, GroupRecord>> {
-    // One findById each, in parallel: `$in` would scan the collection on FerretDB v1.
-    const docs = await Promise.all([...new Set(ids)].filter(isId).map((id) => this.groups.findById(oid(id)).lean<GroupDoc>()));
-    return new Map(docs.filter((d): d is GroupDoc => d !== null).map((d) => [d._id.toHexString(), toRecord(d)]));
+    const docs = await findEachOrIn(
+      this.idLookup,
+      [...new Set(ids)].filter(isId).map(oid),
+      (_ids) => this.groups.find({ _id: { $in: _ids } }).lean<GroupDoc[]>(),
+      (_id) => this.groups.findById(_id).lean<GroupDoc>(),
+    );
+    return new Map(docs.map((d) => [d._id.toHexString(), toRecord(d)]));
   }
 
   async saveGroups(groups: readonly GroupRecord[]): Promise<void> {

@@ -1,5 +1,5 @@
 import { Schema, Types, type Connection, type Model } from 'mongoose';
-import { isId, newId } from '@social/kit';
+import { findEachOrIn, idLookupOf, isId, newId, type IdLookup } from '@social/kit';
 import type { OutboxItem, OutboxSource } from '../outbox/outbox';
 import { mongoOutboxSource, outboxFields, outboxIndex, outboxValues, type OutboxDocFields } from '../outbox/mongo-outbox';
 import { isDuplicateKey } from './mongo-errors';
@@ -72,6 +72,7 @@ export class MongoCommentStore implements CommentStore {
   private constructor(
     private readonly comments: Model<CommentDoc>,
     private readonly deletions: Model<DeletionDoc>,
+    private readonly idLookup: IdLookup,
   ) {}
 
   static async open(connection: Connection): Promise<MongoCommentStore> {
@@ -81,7 +82,7 @@ export class MongoCommentStore implements CommentStore {
     await deletions.createCollection();
     await comments.createIndexes();
     await deletions.createIndexes();
-    return new MongoCommentStore(comments, deletions);
+    return new MongoCommentStore(comments, deletions, await idLookupOf(connection.db));
   }
 
   async create(c: NewComment): Promise<CommentRecord> {
@@ -109,7 +110,12 @@ export class MongoCommentStore implements CommentStore {
   async findByIds(ids: readonly string[]): Promise<CommentRecord[]> {
     const valid = [...new Set(ids)].filter(isId);
     if (valid.length === 0) return [];
-    const docs = await this.comments.find({ _id: { $in: valid.map(oid) } }, WITHOUT_OUTBOX).lean<CommentDoc[]>();
+    const docs = await findEachOrIn(
+      this.idLookup,
+      valid.map(oid),
+      (_ids) => this.comments.find({ _id: { $in: _ids } }, WITHOUT_OUTBOX).lean<CommentDoc[]>(),
+      (_id) => this.comments.findById(_id, WITHOUT_OUTBOX).lean<CommentDoc>(),
+    );
     return docs.map(toRecord);
   }
 

@@ -1,5 +1,5 @@
 import { Schema, Types, type Connection, type Model } from 'mongoose';
-import { isId, newId } from '@social/kit';
+import { findEachOrIn, idLookupOf, isId, newId, type IdLookup } from '@social/kit';
 import type { OutboxItem, OutboxSource } from '../outbox/outbox';
 import { mongoOutboxSource, outboxFields, outboxIndex, outboxValues, type OutboxDocFields } from '../outbox/mongo-outbox';
 import { connectMongo } from './mongo-connection';
@@ -113,6 +113,7 @@ export class MongoPostStore implements PostStore {
     private readonly connection: Connection,
     private readonly posts: Model<PostDoc>,
     private readonly deletions: Model<DeletionDoc>,
+    private readonly idLookup: IdLookup,
   ) {}
 
   /** Connects, then creates the indexes, so a started service never serves unindexed queries. */
@@ -133,7 +134,7 @@ export class MongoPostStore implements PostStore {
     await posts.createIndexes();
     await deletions.createCollection(); // up front: no implicit creation racing under concurrent deletes
     await deletions.createIndexes();
-    return new MongoPostStore(connection, posts, deletions);
+    return new MongoPostStore(connection, posts, deletions, await idLookupOf(connection.db));
   }
 
   async create(post: NewPost): Promise<PostRecord> {
@@ -158,9 +159,12 @@ export class MongoPostStore implements PostStore {
   async findByIds(ids: readonly string[]): Promise<PostRecord[]> {
     const valid = [...new Set(ids)].filter(isId);
     if (valid.length === 0) return [];
-    const docs = await this.posts
-      .find({ _id: { $in: valid.map((id) => new Types.ObjectId(id)) }, ...LIVE }, WITHOUT_OUTBOX)
-      .lean<PostDoc[]>();
+    const docs = await findEachOrIn(
+      this.idLookup,
+      valid.map((id) => new Types.ObjectId(id)),
+      (_ids) => this.posts.find({ _id: { $in: _ids }, ...LIVE }, WITHOUT_OUTBOX).lean<PostDoc[]>(),
+      (_id) => this.posts.findOne({ _id, ...LIVE }, WITHOUT_OUTBOX).lean<PostDoc>(),
+    );
     return docs.map(toRecord);
   }
 
@@ -223,9 +227,14 @@ export class MongoPostStore implements PostStore {
   async findCounts(ids: readonly string[]): Promise<PostCountsRow[]> {
     const valid = [...new Set(ids)].filter(isId);
     if (valid.length === 0) return [];
-    const docs = await this.posts
-      .find({ _id: { $in: valid.map((id) => new Types.ObjectId(id)) } }, { likeCount: 1, commentCount: 1, viewCount: 1, lastFlushId: 1 })
-      .lean<Pick<PostDoc, '_id' | 'likeCount' | 'commentCount' | 'viewCount' | 'lastFlushId'>[]>();
+    type CountsDoc = Pick<PostDoc, '_id' | 'likeCount' | 'commentCount' | 'viewCount' | 'lastFlushId'>;
+    const fields = { likeCount: 1, commentCount: 1, viewCount: 1, lastFlushId: 1 };
+    const docs = await findEachOrIn(
+      this.idLookup,
+      valid.map((id) => new Types.ObjectId(id)),
+      (_ids) => this.posts.find({ _id: { $in: _ids } }, fields).lean<CountsDoc[]>(),
+      (_id) => this.posts.findOne({ _id }, fields).lean<CountsDoc>(),
+    );
     return docs.map((d) => ({ id: d._id.toHexString(), counts: countsOf(d), lastFlushId: d.lastFlushId ?? null }));
   }
 

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { newId } from '@social/kit';
+import { findEachOrIn, idLookupOf, newId, type IdLookup } from '@social/kit';
 import { duplicateKeyIndex } from './mongo';
 import {
   DuplicateUserError,
@@ -45,13 +45,16 @@ const PUBLIC_FIELDS = { _id: 1, handle: 1, displayName: 1, bio: 1, createdAt: 1 
 type PublicDoc = Pick<UserDoc, '_id' | 'handle' | 'displayName' | 'bio' | 'createdAt'>;
 
 export class MongoUserStore implements UserStore {
-  private constructor(private readonly users: Model<UserDoc>) {}
+  private constructor(
+    private readonly users: Model<UserDoc>,
+    private readonly idLookup: IdLookup,
+  ) {}
 
   /** Registers the model on the connection and builds the unique indexes before the first request. */
   static async open(conn: Connection): Promise<MongoUserStore> {
     const model = (conn.models['User'] as Model<UserDoc> | undefined) ?? conn.model<UserDoc>('User', userSchema);
     await model.createIndexes();
-    return new MongoUserStore(model);
+    return new MongoUserStore(model, await idLookupOf(conn.db));
   }
 
   async create(input: NewUser): Promise<User> {
@@ -83,8 +86,12 @@ export class MongoUserStore implements UserStore {
   }
 
   async findByIds(ids: readonly string[]): Promise<User[]> {
-    if (ids.length === 0) return [];
-    const docs = await this.users.find({ _id: { $in: [...new Set(ids)] } }, PUBLIC_FIELDS).lean<PublicDoc[]>();
+    const docs = await findEachOrIn(
+      this.idLookup,
+      ids,
+      (_ids) => this.users.find({ _id: { $in: _ids } }, PUBLIC_FIELDS).lean<PublicDoc[]>(),
+      (_id) => this.users.findById(_id, PUBLIC_FIELDS).lean<PublicDoc>(),
+    );
     return docs.map(toUser);
   }
 
@@ -109,8 +116,12 @@ export class MongoUserStore implements UserStore {
   }
 
   async existingIds(ids: readonly string[]): Promise<string[]> {
-    if (ids.length === 0) return [];
-    const docs = await this.users.find({ _id: { $in: [...new Set(ids)] } }, { _id: 1 }).lean<{ _id: string }[]>();
+    const docs = await findEachOrIn(
+      this.idLookup,
+      ids,
+      (_ids) => this.users.find({ _id: { $in: _ids } }, { _id: 1 }).lean<{ _id: string }[]>(),
+      (_id) => this.users.findById(_id, { _id: 1 }).lean<{ _id: string }>(),
+    );
     return docs.map((d) => d._id);
   }
 
