@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { parseDatasetServers } from './config';
 import { DEFAULT_SEED, generate } from './generate';
 import { dropDataset, loadDataset } from './load';
+import { readManifest } from './namespace';
+import { loadTimelines, timelineKeyPrefix, type PushMode } from './timelines';
 import { parseScale } from './scale';
 import { formatStats, measure } from './stats';
 
@@ -10,6 +12,8 @@ import { formatStats, measure } from './stats';
  *   npm run dataset:load  -w @social/bench -- --scale S|M|<users> [--seed N] [--prefix NAME] [--no-stats]
  *                          [--vip-threshold N] [--neo4j-workers N] [--now ISO|ms]
  *   npm run dataset:drop  -w @social/bench -- --prefix NAME
+ *   npm run dataset:timelines -w @social/bench -- --prefix NAME [--mode hybrid|push-only]
+ *                          (the Redis timelines a feed would hold for a loaded dataset; needs REDIS_URL too)
  * Servers come from MONGODB_URI and NEO4J_URI (NEO4J_USER/NEO4J_PASSWORD when auth is on), as
  * `eval "$(bash scripts/services env)"` sets them.
  */
@@ -25,6 +29,7 @@ async function main(argv: string[]): Promise<void> {
       'no-stats': { type: 'boolean', default: false },
       'vip-threshold': { type: 'string' },
       'neo4j-workers': { type: 'string' },
+      mode: { type: 'string', default: 'hybrid' },
     },
   });
   const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -68,6 +73,28 @@ async function main(argv: string[]): Promise<void> {
     );
     return;
   }
+  if (command === 'timelines') {
+    const prefix = values.prefix ?? 'bench_m';
+    const mode = values.mode as PushMode;
+    if (mode !== 'hybrid' && mode !== 'push-only') throw new Error('--mode must be hybrid or push-only');
+    const redisUrl = process.env['REDIS_URL'];
+    if (!redisUrl) throw new Error('REDIS_URL is not set: run `eval "$(bash scripts/services env)"` first');
+    const manifest = await readManifest(parseDatasetServers().mongodbUri, prefix);
+    if (!manifest) throw new Error(`no dataset under prefix ${prefix}: load it first (dataset:load)`);
+    const data = generate({ scale: parseScale(manifest.scale), seed: manifest.seed, now: manifest.now });
+    const report = await loadTimelines(data, {
+      redisUrl,
+      keyPrefix: timelineKeyPrefix(prefix, mode),
+      mode,
+      vipThreshold: manifest.vipThreshold,
+    });
+    out(`\n${report.summary}\n`);
+    out(
+      `${mode} timelines under "${report.keyPrefix}": ${report.readers} readers, ${report.entries} entries, ` +
+        `${report.vips} VIPs; Redis uses ${report.usedMemory}`,
+    );
+    return;
+  }
   if (command === 'drop') {
     if (!values.prefix) throw new Error('dataset:drop needs --prefix NAME');
     const dropped = await dropDataset({ ...parseDatasetServers(), prefix: values.prefix });
@@ -77,7 +104,7 @@ async function main(argv: string[]): Promise<void> {
     );
     return;
   }
-  throw new Error(`unknown command "${command ?? ''}": use stats, load or drop`);
+  throw new Error(`unknown command "${command ?? ''}": use stats, load, timelines or drop`);
 }
 
 function positiveInt(value: string | undefined, name: string): number | undefined {
