@@ -1,7 +1,7 @@
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 import { findEachOrIn, idLookupOf, isId, newId, type IdLookup } from '@social/kit';
 import type { OutboxItem, OutboxSource } from '../outbox/outbox';
-import { mongoOutboxSource, outboxFields, outboxIndex, outboxValues, type OutboxDocFields } from '../outbox/mongo-outbox';
+import { createWithOutbox, mongoOutboxSource, openOutbox, outboxFields, outboxValues, type OutboxDocFields } from '../outbox/mongo-outbox';
 import { isDuplicateKey } from './mongo-errors';
 import type { CommentRecord, CommentStore, NewComment } from './comment-store';
 
@@ -30,7 +30,6 @@ const commentSchema = new Schema<CommentDoc>(
 );
 // Post.comments: one post's comments oldest first, keyset on _id; and the exact count.
 commentSchema.index({ postId: 1, _id: 1 }, { name: 'post_oldest' });
-commentSchema.index(...outboxIndex);
 
 /** The claim that decides which delete removed a comment: `_id` is the comment id. Carries comment.deleted. */
 interface DeletionDoc extends OutboxDocFields {
@@ -49,11 +48,10 @@ const deletionSchema = new Schema<DeletionDoc>(
   { versionKey: false, autoIndex: false, autoCreate: false, strict: 'throw' },
 );
 deletionSchema.index({ deletedAt: 1 }, { name: 'deleted_at' }); // the reconciler's "touched since"
-deletionSchema.index(...outboxIndex);
 
 const oid = (id: string) => new Types.ObjectId(id);
 const hex = (ids: Types.ObjectId[] | undefined) => (ids ?? []).map((i) => i.toHexString());
-const WITHOUT_OUTBOX = { outbox: 0, outboxAt: 0 } as const;
+const WITHOUT_OUTBOX = { outbox: 0 } as const;
 
 function toRecord(d: CommentDoc): CommentRecord {
   return {
@@ -80,6 +78,7 @@ export class MongoCommentStore implements CommentStore {
     const deletions = connection.model<DeletionDoc>('CommentDeletion', deletionSchema, 'comment_deletions');
     await comments.createCollection();
     await deletions.createCollection();
+    await openOutbox(connection);
     await comments.createIndexes();
     await deletions.createIndexes();
     return new MongoCommentStore(comments, deletions, await idLookupOf(connection.db));
@@ -97,7 +96,7 @@ export class MongoCommentStore implements CommentStore {
       ...outboxValues(),
     };
     Object.assign(doc, outboxValues(c.outbox(toRecord(doc))));
-    await this.comments.create(doc);
+    await createWithOutbox(this.comments, doc);
     return toRecord(doc);
   }
 
@@ -124,7 +123,7 @@ export class MongoCommentStore implements CommentStore {
     if (!comment) return null;
     const _id = oid(id);
     try {
-      await this.deletions.create({ _id, postId: oid(comment.postId), deletedAt: new Date(), ...outboxValues(outbox) });
+      await createWithOutbox(this.deletions, { _id, postId: oid(comment.postId), deletedAt: new Date(), ...outboxValues(outbox) });
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       await this.comments.deleteOne({ _id }); // the winner may have died before removing it: finish for it

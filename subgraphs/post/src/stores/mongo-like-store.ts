@@ -1,7 +1,7 @@
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 import { isId, newId } from '@social/kit';
 import type { OutboxItem, OutboxSource } from '../outbox/outbox';
-import { mongoOutboxSource, outboxFields, outboxIndex, outboxValues, type OutboxDocFields } from '../outbox/mongo-outbox';
+import { createWithOutbox, mongoOutboxSource, openOutbox, outboxFields, outboxValues, type OutboxDocFields } from '../outbox/mongo-outbox';
 import { isDuplicateKey } from './mongo-errors';
 import type { LikeRecord, LikeResult, LikeStore } from './like-store';
 
@@ -27,7 +27,6 @@ const likeSchema = new Schema<LikeDoc>(
 likeSchema.index({ postId: 1, userId: 1 }, { name: 'post_user_unique', unique: true });
 // Post.likedBy: one post's likes, newest first, keyset on _id; and the exact count for the reconciler.
 likeSchema.index({ postId: 1, _id: -1 }, { name: 'post_newest' });
-likeSchema.index(...outboxIndex);
 
 /** The claim that decides which unlike removed a like: `_id` is the like's id. Carries post.unliked. */
 interface RemovalDoc extends OutboxDocFields {
@@ -48,7 +47,6 @@ const removalSchema = new Schema<RemovalDoc>(
   { versionKey: false, autoIndex: false, autoCreate: false, strict: 'throw' },
 );
 removalSchema.index({ removedAt: 1 }, { name: 'removed_at' }); // the reconciler's "touched since"
-removalSchema.index(...outboxIndex);
 
 const oid = (id: string) => new Types.ObjectId(id);
 const toRecord = (d: Pick<LikeDoc, '_id' | 'postId' | 'userId' | 'createdAt'>): LikeRecord => ({
@@ -73,6 +71,7 @@ export class MongoLikeStore implements LikeStore {
     const removals = connection.model<RemovalDoc>('LikeRemoval', removalSchema, 'like_removals');
     await likes.createCollection();
     await removals.createCollection();
+    await openOutbox(connection);
     await likes.createIndexes();
     await removals.createIndexes();
     return new MongoLikeStore(likes, removals);
@@ -82,7 +81,7 @@ export class MongoLikeStore implements LikeStore {
     const doc: LikeDoc = { _id: oid(newId()), postId: oid(postId), userId: oid(userId), createdAt: new Date(), ...outboxValues(outbox) };
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.likes.create(doc);
+        await createWithOutbox(this.likes, doc);
         return { created: true, like: toRecord(doc) };
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
@@ -102,7 +101,7 @@ export class MongoLikeStore implements LikeStore {
     const like = await this.likes.findOne({ postId: oid(postId), userId: oid(userId) }, RECORD_FIELDS).lean<LikeDoc>();
     if (!like) return null;
     try {
-      await this.removals.create({
+      await createWithOutbox(this.removals, {
         _id: like._id,
         postId: like.postId,
         userId: like.userId,

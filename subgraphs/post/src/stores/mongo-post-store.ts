@@ -1,7 +1,7 @@
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 import { findEachOrIn, idLookupOf, isId, newId, type IdLookup } from '@social/kit';
 import type { OutboxItem, OutboxSource } from '../outbox/outbox';
-import { mongoOutboxSource, outboxFields, outboxIndex, outboxValues, type OutboxDocFields } from '../outbox/mongo-outbox';
+import { createWithOutbox, mongoOutboxSource, openOutbox, outboxFields, outboxValues, type OutboxDocFields } from '../outbox/mongo-outbox';
 import { connectMongo } from './mongo-connection';
 import { isDuplicateKey } from './mongo-errors';
 import type { CountDeltas, NewPost, PostCountsRow, PostRecord, PostStore, StoredCounts } from './post-store';
@@ -40,7 +40,6 @@ const postSchema = new Schema<PostDoc>(
 );
 // Serves listByAuthor and recentIdsByAuthors: seek by author, newest first, keyset on _id.
 postSchema.index({ authorId: 1, _id: -1 }, { name: 'author_newest' });
-postSchema.index(...outboxIndex);
 
 /**
  * One claim per deleted post, keyed by the post id. FerretDB v1 applies a conditional update (and
@@ -61,11 +60,10 @@ const deletionSchema = new Schema<DeletionDoc>(
   },
   { versionKey: false, autoIndex: false, autoCreate: false, strict: 'throw' },
 );
-deletionSchema.index(...outboxIndex);
 
 const LIVE = { deletedAt: null } as const;
 /** Reads never need the outbox (only the relay does). */
-const WITHOUT_OUTBOX = { outbox: 0, outboxAt: 0 } as const;
+const WITHOUT_OUTBOX = { outbox: 0 } as const;
 
 function toRecord(doc: PostDoc): PostRecord {
   return {
@@ -131,6 +129,7 @@ export class MongoPostStore implements PostStore {
   static async open(connection: Connection): Promise<MongoPostStore> {
     const posts = connection.model<PostDoc>('Post', postSchema, 'posts');
     const deletions = connection.model<DeletionDoc>('PostDeletion', deletionSchema, 'post_deletions');
+    await openOutbox(connection);
     await posts.createIndexes();
     await deletions.createCollection(); // up front: no implicit creation racing under concurrent deletes
     await deletions.createIndexes();
@@ -152,7 +151,7 @@ export class MongoPostStore implements PostStore {
       ...outboxValues(),
     };
     Object.assign(doc, outboxValues(post.outbox?.(toRecord(doc))));
-    await this.posts.create(doc); // validated against the schema; one insert, outbox included
+    await createWithOutbox(this.posts, doc); // validated against the schema; one insert, outbox included (after its marker)
     return toRecord(doc);
   }
 
@@ -211,7 +210,7 @@ export class MongoPostStore implements PostStore {
     if (!live) return null;
     const deletedAt = new Date();
     try {
-      await this.deletions.create({ _id, deletedAt, ...outboxValues(outbox) });
+      await createWithOutbox(this.deletions, { _id, deletedAt, ...outboxValues(outbox) });
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       // Another delete claimed this post first. Finish its update (idempotent) in case that request
