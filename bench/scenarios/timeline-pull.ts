@@ -15,8 +15,8 @@ export const HOME_TIMELINE = `query HomeTimeline($first: Int!, $after: String) {
     pageInfo { hasNextPage endCursor }
   }
 }`;
-const PAGE_SIZE = 20;
-const TOKEN_TTL_SECONDS = 4 * 3600; // outlives any run; minted by the harness with the stack's own secret
+export const PAGE_SIZE = 20;
+export const TOKEN_TTL_SECONDS = 4 * 3600; // outlives any run; minted by the harness with the stack's own secret
 
 interface TimelinePage {
   homeTimeline: { edges: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
@@ -43,7 +43,7 @@ async function demoReaders(stack: RunningStack): Promise<Reader[]> {
   ].filter((r) => r.following > 0);
 }
 
-interface FirstPage {
+export interface FirstPage {
   size: number;
   endCursor: string | null;
   failed?: string;
@@ -54,7 +54,12 @@ interface FirstPage {
  * remembered as failed (that reader gets no page 2); when the first reads all fail the store cannot
  * serve this timeline at all, and the rest are not tried (page 2 is then not measured).
  */
-async function firstPages(url: string, readers: string[], tokens: Map<string, string>, concurrency = 4): Promise<Map<string, FirstPage>> {
+export async function firstPages(
+  url: string,
+  readers: string[],
+  tokens: Map<string, string>,
+  concurrency = 4,
+): Promise<Map<string, FirstPage>> {
   const out = new Map<string, FirstPage>();
   const GIVE_UP_AFTER = 4; // every failed read may leave a long query running in a shared store: stop early
   let next = 0;

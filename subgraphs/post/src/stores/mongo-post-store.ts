@@ -62,6 +62,11 @@ const deletionSchema = new Schema<DeletionDoc>(
 );
 
 const LIVE = { deletedAt: null } as const;
+/**
+ * Lookups by `_id` ask for the `_id` alone and test `deletedAt` here: FerretDB v1 serves a filter of
+ * exactly `{ _id }` from its primary key, but `{ _id, deletedAt: null }` as a scan of every post.
+ */
+const isLive = (doc: { deletedAt?: Date | null } | null): boolean => doc !== null && (doc.deletedAt ?? null) === null;
 /** Reads never need the outbox (only the relay does). */
 const WITHOUT_OUTBOX = { outbox: 0 } as const;
 
@@ -162,21 +167,26 @@ export class MongoPostStore implements PostStore {
       this.idLookup,
       valid.map((id) => new Types.ObjectId(id)),
       (_ids) => this.posts.find({ _id: { $in: _ids }, ...LIVE }, WITHOUT_OUTBOX).lean<PostDoc[]>(),
-      (_id) => this.posts.findOne({ _id, ...LIVE }, WITHOUT_OUTBOX).lean<PostDoc>(),
+      (_id) => this.posts.findOne({ _id }, WITHOUT_OUTBOX).lean<PostDoc>(),
     );
-    return docs.map(toRecord);
+    return docs.filter(isLive).map(toRecord);
   }
 
   async findById(id: string): Promise<PostRecord | null> {
     if (!isId(id)) return null;
-    const doc = await this.posts.findOne({ _id: new Types.ObjectId(id), ...LIVE }, WITHOUT_OUTBOX).lean<PostDoc>();
-    return doc ? toRecord(doc) : null;
+    const doc = await this.posts.findOne({ _id: new Types.ObjectId(id) }, WITHOUT_OUTBOX).lean<PostDoc>();
+    return doc && isLive(doc) ? toRecord(doc) : null;
   }
 
   async liveIds(ids: readonly string[]): Promise<string[]> {
     const unique = [...new Set(ids)].filter(isId);
     const found = await Promise.all(
-      unique.map((id) => this.posts.exists({ _id: new Types.ObjectId(id), ...LIVE }).then((hit) => (hit ? id : null))),
+      unique.map((id) =>
+        this.posts
+          .findOne({ _id: new Types.ObjectId(id) }, { deletedAt: 1 })
+          .lean<Pick<PostDoc, 'deletedAt'>>()
+          .then((doc) => (isLive(doc) ? id : null)),
+      ),
     );
     const live = new Set(found.filter((id): id is string => id !== null));
     return ids.filter((id) => live.has(id));
@@ -206,8 +216,8 @@ export class MongoPostStore implements PostStore {
   async softDelete(id: string, outbox: OutboxItem[] = []): Promise<PostRecord | null> {
     if (!isId(id)) return null;
     const _id = new Types.ObjectId(id);
-    const live = await this.posts.findOne({ _id, ...LIVE }, WITHOUT_OUTBOX).lean<PostDoc>();
-    if (!live) return null;
+    const live = await this.posts.findOne({ _id }, WITHOUT_OUTBOX).lean<PostDoc>();
+    if (!live || !isLive(live)) return null;
     const deletedAt = new Date();
     try {
       await createWithOutbox(this.deletions, { _id, deletedAt, ...outboxValues(outbox) });
