@@ -11,3 +11,9 @@ export function harnessEnv(): NodeJS.ProcessEnv {
 export function stackHostConfigJson(): string {
   return process.env['BENCH_STACK'] ?? '{}';
 }
+
+/**
+ * A gateway under load serves load from a handful of sampled viewers on one address: per-viewer and per-IP rate
+ * limits would measure the limiter, not the path under test (edge-cost measures the limits on their own).
+ */
+export const UNLIMITED_GATEWAY = { RATE_LIMIT_PER_USER: '0', RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_API_KEY: '0' };

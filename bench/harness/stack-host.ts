@@ -5,7 +5,8 @@
  * over IPC, stops when asked over IPC.
  */
 import { startStack, seedDemoNetwork, type RealStores } from '@social/stack';
-import { stackHostConfigJson } from './config';
+import { stackHostConfigJson, UNLIMITED_GATEWAY } from './config';
+import { memoryDocuments } from './memory-documents';
 
 export interface StackHostConfig {
   real?: RealStores;
@@ -16,13 +17,9 @@ export interface StackHostConfig {
   /** Settings for the feed (e.g. TIMELINE_STRATEGY) and the stack's own gateway. */
   feedEnv?: Record<string, string>;
   gatewayEnv?: Record<string, string>;
+  /** With `real`: the dataset's users and posts in memory stores instead of on the MongoDB-wire server. */
+  memoryDocuments?: boolean;
 }
-
-/**
- * The stack's gateway serves load from a handful of sampled viewers on one address: per-viewer and per-IP rate
- * limits would measure the limiter, not the path under test (edge-cost measures the limits on their own).
- */
-const UNLIMITED_GATEWAY = { RATE_LIMIT_PER_USER: '0', RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_API_KEY: '0' };
 
 export interface StackHostReady {
   type: 'ready';
@@ -32,7 +29,10 @@ export interface StackHostReady {
 
 async function main(): Promise<void> {
   const config = JSON.parse(stackHostConfigJson()) as StackHostConfig;
+  const documents =
+    config.memoryDocuments && config.real ? await memoryDocuments(config.real.mongodbUri, config.real.isolation) : undefined;
   const stack = await startStack({
+    ...(documents ? { userStores: documents.userStores, postStores: documents.postStores } : {}),
     real: config.real,
     secrets: config.secrets,
     logLevel: config.logLevel ?? 'warn',

@@ -32,6 +32,8 @@ export async function startStackHost(opts: {
   secrets: Secrets;
   feedEnv?: Record<string, string>;
   gatewayEnv?: Record<string, string>;
+  /** With `real`: users and posts in memory stores (see memory-documents.ts). */
+  memoryDocuments?: boolean;
 }): Promise<RunningStack> {
   const config: StackHostConfig = {
     real: opts.real,
@@ -40,6 +42,7 @@ export async function startStackHost(opts: {
     logLevel: 'warn',
     ...(opts.feedEnv ? { feedEnv: opts.feedEnv } : {}),
     ...(opts.gatewayEnv ? { gatewayEnv: opts.gatewayEnv } : {}),
+    ...(opts.memoryDocuments ? { memoryDocuments: true } : {}),
   };
   const handle = await startChild<StackHostReady>('stack', path.join(__dirname, 'stack-host.ts'), {
     env: { ...PRODUCTION_ENV, BENCH_STACK: JSON.stringify(config) },
@@ -72,7 +75,7 @@ const ENTRIES: Record<GatewayKind, string> = {
 export async function startGateway(
   kind: GatewayKind,
   stack: RunningStack,
-  opts: { workers: number; probe: string; nodeFlags?: string[] },
+  opts: { workers: number; probe: string; nodeFlags?: string[]; env?: Record<string, string> },
 ): Promise<RunningGateway> {
   const port = await freePort();
   const env: Record<string, string> = {
@@ -88,6 +91,7 @@ export async function startGateway(
     SUBGRAPH_URL_FEED: stack.urls.feed,
     GATEWAY_WORKERS: String(opts.workers),
     WORKERS: String(opts.workers),
+    ...opts.env,
   };
   const handle = await startChild(kind, ENTRIES[kind], { env, ...(opts.nodeFlags ? { nodeFlags: opts.nodeFlags } : {}) });
   const url = `http://127.0.0.1:${port}/graphql`;

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createLogger, type Logger, type RunningService } from '@social/kit';
 import { MemoryEventBus, MemoryLiveBus, type EventBus } from '@social/events';
-import { parseUserConfig, startUserService } from '@social/user';
+import { parseUserConfig, startUserService, type UserServiceDeps } from '@social/user';
 import { parseSocialGraphConfig, startSocialGraphService } from '@social/social-graph';
-import { parsePostConfig, startPostService } from '@social/post';
+import { parsePostConfig, startPostService, type PostServiceDeps } from '@social/post';
 import { parseFeedConfig, startFeedService } from '@social/feed';
 import { parseNotificationConfig, startNotificationService } from '@social/notification';
 import { parseGatewayConfig, startGateway } from '@social/gateway';
@@ -37,6 +37,12 @@ export interface StackOptions {
   feedEnv?: Record<string, string>;
   /** Extra settings for the gateway, e.g. its rate limits (RATE_LIMIT_PER_IP) or breaker timings. */
   gatewayEnv?: Record<string, string>;
+  /**
+   * Stores for the user and post services instead of the ones their config opens: a benchmark holds a
+   * dataset's documents in memory when the MongoDB-wire server at hand cannot serve them at that scale.
+   */
+  userStores?: UserServiceDeps['stores'];
+  postStores?: PostServiceDeps['stores'];
 }
 
 export interface Stack {
@@ -84,7 +90,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           MONGODB_URI: opts.real?.mongodbUri,
           MONGODB_DB: iso && `${iso}_user`,
         }),
-        { bus, logger: logger('user') },
+        { bus, logger: logger('user'), ...(opts.userStores ? { stores: opts.userStores } : {}) },
       ),
     );
     const socialGraph = track(
@@ -117,6 +123,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           bus,
           live,
           logger: logger('post'),
+          ...(opts.postStores ? { stores: opts.postStores } : {}),
         },
       ),
     );

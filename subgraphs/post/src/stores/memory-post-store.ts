@@ -25,10 +25,30 @@ const copy = (r: Row): PostRecord => ({
   lastFlushId: r.lastFlushId,
 });
 
-/** The embedded default and the unit-test double. Returns copies so callers cannot mutate the store. */
+/** A post written elsewhere (a benchmark dataset, demo data) with its id and time. */
+export interface SeedPost {
+  id: string;
+  authorId: string;
+  text: string;
+  createdAt: Date;
+}
+
+/**
+ * The embedded default and the unit-test double. Returns copies so callers cannot mutate the store.
+ * Each author's posts are also kept in id order, the memory counterpart of the `{ authorId, _id }`
+ * index: a profile page or a pull timeline reads the newest of each author instead of every post.
+ */
 export class MemoryPostStore implements PostStore {
   private readonly posts = new Map<string, Row>();
   private readonly deletions = new Map<string, DeletionRow>();
+  private readonly byAuthor = new Map<string, Row[]>();
+
+  /** Adds posts with the ids and times they already have (ids must be new to the store). */
+  seed(posts: readonly SeedPost[]): void {
+    for (const p of posts) {
+      this.insert({ ...p, deletedAt: null, mentions: [], counts: { ...ZERO_COUNTS }, lastFlushId: null, ...withOutbox() });
+    }
+  }
 
   async create(post: NewPost): Promise<PostRecord> {
     const base = {
@@ -42,7 +62,7 @@ export class MemoryPostStore implements PostStore {
       lastFlushId: null,
     };
     const row: Row = { ...base, ...withOutbox(post.outbox?.(copy({ ...base, ...withOutbox() }))) };
-    this.posts.set(row.id, row);
+    this.insert(row);
     return copy(row);
   }
 
@@ -65,12 +85,11 @@ export class MemoryPostStore implements PostStore {
   }
 
   async listByAuthor(authorId: string, limit: number, beforeId?: string | null): Promise<PostRecord[]> {
-    return this.newestFirst((p) => p.authorId === authorId, limit, beforeId).map(copy);
+    return this.newestOf([authorId], limit, beforeId).map(copy);
   }
 
   async recentIdsByAuthors(authorIds: readonly string[], limit: number, beforeId?: string | null): Promise<string[]> {
-    const authors = new Set(authorIds);
-    return this.newestFirst((p) => authors.has(p.authorId), limit, beforeId).map((p) => p.id);
+    return this.newestOf(authorIds, limit, beforeId).map((p) => p.id);
   }
 
   async softDelete(id: string, outbox: OutboxItem[] = []): Promise<PostRecord | null> {
@@ -120,12 +139,25 @@ export class MemoryPostStore implements PostStore {
     return post && !post.deletedAt ? post : undefined;
   }
 
-  // Equal-length lowercase hex ids compare as strings the way ObjectIds compare as bytes.
-  private newestFirst(match: (p: Row) => boolean, limit: number, beforeId?: string | null): Row[] {
-    return [...this.posts.values()]
-      .filter((p) => !p.deletedAt && match(p) && (beforeId == null || p.id < beforeId))
-      .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
-      .slice(0, limit);
+  private insert(row: Row): void {
+    this.posts.set(row.id, row);
+    const list = this.byAuthor.get(row.authorId) ?? [];
+    list.splice(upperBound(list, row.id), 0, row); // new ids come last: usually an append
+    this.byAuthor.set(row.authorId, list);
+  }
+
+  /** The newest `limit` live posts of `authorIds` below `beforeId`: up to `limit` from each author, merged. */
+  private newestOf(authorIds: readonly string[], limit: number, beforeId?: string | null): Row[] {
+    const found: Row[] = [];
+    for (const authorId of new Set(authorIds)) {
+      const list = this.byAuthor.get(authorId) ?? [];
+      let taken = 0;
+      for (let i = (beforeId == null ? list.length : lowerBound(list, beforeId)) - 1; i >= 0 && taken < limit; i--) {
+        if (!list[i]!.deletedAt) (found.push(list[i]!), taken++);
+      }
+    }
+    // Equal-length lowercase hex ids compare as strings the way ObjectIds compare as bytes.
+    return found.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, limit);
   }
 }
 
@@ -133,4 +165,26 @@ function addCounts(counts: StoredCounts, delta: Partial<StoredCounts>): void {
   counts.likes += delta.likes ?? 0;
   counts.comments += delta.comments ?? 0;
   counts.views += delta.views ?? 0;
+}
+
+/** First index whose id is >= `id` (the list is in ascending id order). */
+function lowerBound(list: readonly Row[], id: string): number {
+  let [lo, hi] = [0, list.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.id < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index whose id is > `id`. */
+function upperBound(list: readonly Row[], id: string): number {
+  let [lo, hi] = [0, list.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.id <= id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

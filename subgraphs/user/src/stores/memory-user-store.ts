@@ -14,6 +14,9 @@ interface Row extends User {
   passwordHash: string;
 }
 
+/** An account created elsewhere (a benchmark dataset) with its id; handles and emails must be new to the store. */
+export type SeedUser = NewUser & { id: string; createdAt: Date };
+
 /**
  * The embedded default and the unit-test double. Every method checks and writes synchronously
  * before its first await, which makes create as atomic as a unique index. Rows are copied in and
@@ -23,6 +26,23 @@ export class MemoryUserStore implements UserStore {
   private readonly byId = new Map<string, Row>();
   private readonly idByHandle = new Map<string, string>();
   private readonly idByEmail = new Map<string, string>();
+
+  seed(users: readonly SeedUser[]): void {
+    for (const u of users) {
+      const row: Row = {
+        id: u.id,
+        handle: u.handle,
+        displayName: u.displayName,
+        bio: '',
+        createdAt: u.createdAt,
+        email: u.email.toLowerCase(),
+        passwordHash: u.passwordHash,
+      };
+      this.byId.set(row.id, row);
+      this.idByHandle.set(u.handle.toLowerCase(), row.id);
+      this.idByEmail.set(row.email, row.id);
+    }
+  }
 
   async create(input: NewUser): Promise<User> {
     const handleKey = input.handle.toLowerCase();
