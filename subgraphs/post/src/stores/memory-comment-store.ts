@@ -1,6 +1,6 @@
 import { isId, newId } from '@social/kit';
 import type { OutboxItem, OutboxSource } from '../outbox/outbox';
-import { memoryOutboxSource, withOutbox, type OutboxFields } from '../outbox/memory-outbox';
+import { memoryOutboxSource, OutboxTable, withOutbox, type OutboxFields } from '../outbox/memory-outbox';
 import type { CommentRecord, CommentStore, NewComment } from './comment-store';
 
 type Row = CommentRecord & OutboxFields;
@@ -18,8 +18,8 @@ const copy = (r: Row): CommentRecord => ({
 
 /** The embedded default and the unit-test double. */
 export class MemoryCommentStore implements CommentStore {
-  private readonly comments = new Map<string, Row>();
-  private readonly deletions = new Map<string, DeletionRow>();
+  private readonly comments = new OutboxTable<Row>();
+  private readonly deletions = new OutboxTable<DeletionRow>();
 
   async create(c: NewComment): Promise<CommentRecord> {
     const { outbox, ...fields } = c;

@@ -1,6 +1,6 @@
 import { newId } from '@social/kit';
 import type { OutboxItem, OutboxSource } from '../outbox/outbox';
-import { memoryOutboxSource, withOutbox, type OutboxFields } from '../outbox/memory-outbox';
+import { memoryOutboxSource, OutboxTable, withOutbox, type OutboxFields } from '../outbox/memory-outbox';
 import type { LikeRecord, LikeResult, LikeStore } from './like-store';
 
 type LikeRow = LikeRecord & OutboxFields;
@@ -11,9 +11,9 @@ const copy = ({ id, postId, userId, createdAt }: LikeRow): LikeRecord => ({ id, 
 
 /** The embedded default and the unit-test double; one map plays the unique index. */
 export class MemoryLikeStore implements LikeStore {
-  private readonly likes = new Map<string, LikeRow>(); // by like id
+  private readonly likes = new OutboxTable<LikeRow>(); // by like id
   private readonly byPair = new Map<string, string>(); // (post, person) -> like id: the unique index
-  private readonly removals = new Map<string, RemovalRow>(); // by like id: the removal claims
+  private readonly removals = new OutboxTable<RemovalRow>(); // by like id: the removal claims
 
   async like(postId: string, userId: string, outbox: OutboxItem[]): Promise<LikeResult> {
     const existing = this.byPair.get(key(postId, userId));

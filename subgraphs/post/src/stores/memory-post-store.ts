@@ -1,6 +1,6 @@
 import { isId, newId } from '@social/kit';
 import type { OutboxItem, OutboxSource } from '../outbox/outbox';
-import { memoryOutboxSource, withOutbox, type OutboxFields } from '../outbox/memory-outbox';
+import { memoryOutboxSource, OutboxTable, withOutbox, type OutboxFields } from '../outbox/memory-outbox';
 import {
   ZERO_COUNTS,
   type CountDeltas,
@@ -39,8 +39,8 @@ export interface SeedPost {
  * index: a profile page or a pull timeline reads the newest of each author instead of every post.
  */
 export class MemoryPostStore implements PostStore {
-  private readonly posts = new Map<string, Row>();
-  private readonly deletions = new Map<string, DeletionRow>();
+  private readonly posts = new OutboxTable<Row>();
+  private readonly deletions = new OutboxTable<DeletionRow>();
   private readonly byAuthor = new Map<string, Row[]>();
 
   /** Adds posts with the ids and times they already have (ids must be new to the store). */
