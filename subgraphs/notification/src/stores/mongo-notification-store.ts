@@ -99,8 +99,8 @@ const hasDuplicateKey = (err: unknown) =>
   isDuplicateKey(err) || ((err as { writeErrors?: { code?: number }[] }).writeErrors ?? []).some((e) => e.code === 11000);
 
 /**
- * NotificationStore on MongoDB or FerretDB v1. Groups are read and written by `_id` (the one fast
- * lookup on FerretDB); a new group is an insert (a duplicate `_id` means another writer made it
+ * NotificationStore on MongoDB or FerretDB v1. Groups are read and written by `_id` (the cheapest
+ * lookup on FerretDB, though still a scan of the collection there at scale); a new group is an insert (a duplicate `_id` means another writer made it
  * first) and an update is a replace guarded by the version read, all in one bulkWrite command.
  */
 export class MongoNotificationStore implements NotificationStore {

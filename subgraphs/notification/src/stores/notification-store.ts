@@ -52,7 +52,7 @@ export const orderKey = (g: Pick<GroupRecord, 'updatedAt' | 'id'>): string =>
  * recipient's groups come from one consumer queue at a time; the version check catches the rest.
  */
 export interface NotificationStore {
-  /** The stored groups among `ids` (by `_id`, the one fast lookup on FerretDB). */
+  /** The stored groups among `ids` (by `_id`, the cheapest lookup on FerretDB). */
   getGroups(ids: readonly string[]): Promise<Map<string, GroupRecord>>;
   /** Stores each group as `version + 1`, if the stored one still has `version` (0: absent); else VersionConflict. */
   saveGroups(groups: readonly GroupRecord[]): Promise<void>;
