@@ -87,7 +87,11 @@ export async function loadTimelines(
     let vips = 0;
     await phases.run('redis: VIP set', n, async (advance) => {
       const pending: Promise<void>[] = [];
-      for (let u = 0; u < n; u++) if (isVip(u)) (vips++, pending.push(store.setVip(ids[u]!, true)));
+      for (let u = 0; u < n; u++) {
+        if (!isVip(u)) continue;
+        vips++;
+        pending.push(store.setVip(ids[u]!, true));
+      }
       await Promise.all(pending);
       advance(n);
     });

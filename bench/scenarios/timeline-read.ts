@@ -201,8 +201,10 @@ async function runScale(ctx: ScenarioContext, scale: Scale, perKey: Map<string, 
     // probe's abandoned queries keep the store busy for minutes, which must not land inside the others' figures.
     await measureRounds([await prepare('hybrid'), await prepare('push-only')]);
     const pull = await prepare('pull');
-    if (pull.answered) await measureRounds([pull]);
-    else ctx.run.notes.push(`${scale} / pull: no page 1 answered, so it was not put under load (no figure, no ratio).`);
+    if (pull.answered) {
+      await measureRounds([pull]);
+      ctx.run.notes.push(`${scale} / pull: its rounds ran after the push strategies' rounds, not between them.`);
+    } else ctx.run.notes.push(`${scale} / pull: no page 1 answered, so it was not put under load (no figure, no ratio).`);
   } finally {
     for (const t of targets) {
       await t.gateway.handle.stop();

@@ -153,7 +153,9 @@ export class MemoryPostStore implements PostStore {
       const list = this.byAuthor.get(authorId) ?? [];
       let taken = 0;
       for (let i = (beforeId == null ? list.length : lowerBound(list, beforeId)) - 1; i >= 0 && taken < limit; i--) {
-        if (!list[i]!.deletedAt) (found.push(list[i]!), taken++);
+        if (list[i]!.deletedAt) continue;
+        found.push(list[i]!);
+        taken++;
       }
     }
     // Equal-length lowercase hex ids compare as strings the way ObjectIds compare as bytes.
