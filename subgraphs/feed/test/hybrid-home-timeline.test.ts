@@ -128,6 +128,31 @@ describe('feed service over HTTP, hybrid strategy (memory bus, queue and store)'
     expect(page2.pageInfo.hasNextPage).toBe(false);
   });
 
+  it('keeps the page full when more posts were just deleted in a row than one read spares', async () => {
+    const [reader, author] = [newId(), newId()];
+    graph.follow(reader, author);
+    await bus.publish('user.followed', { followerId: reader, followeeId: author });
+    const readerHome = async (variables: Record<string, unknown>) => {
+      const res = await gql(service.url, HOME, variables, await gatewayHeader(SECRET, reader));
+      expect(res.errors).toBeUndefined();
+      return res.data!['homeTimeline'] as Page;
+    };
+    await eventually(async () => ((await readerHome({})).timelineStatus === 'READY' ? true : undefined));
+    const posted: string[] = [];
+    for (let i = 0; i < 14; i++) posted.push(await post(author));
+    const newestFirst = [...posted].reverse();
+    await eventually(async () => ((await readerHome({ first: 20 })).edges.length === 14 ? true : undefined));
+
+    // The newest 9 deleted in the post subgraph, none of them consumed by the feed yet: one read of 3 + 1 + 5 sees only deleted posts.
+    for (const id of newestFirst.slice(0, 9)) posts.delete(id);
+    const page1 = await readerHome({ first: 3 });
+    expect(page1.edges.map((e) => e.node.id)).toEqual(newestFirst.slice(9, 12));
+    expect(page1.pageInfo.hasNextPage).toBe(true);
+    const page2 = await readerHome({ first: 3, after: page1.pageInfo.endCursor });
+    expect(page2.edges.map((e) => e.node.id)).toEqual(newestFirst.slice(12, 14));
+    expect(page2.pageInfo.hasNextPage).toBe(false);
+  });
+
   it.each([
     [{ first: 101 }, 'first'],
     [{ first: 0 }, 'first'],

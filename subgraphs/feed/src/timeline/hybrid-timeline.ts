@@ -13,6 +13,12 @@ const REBUILD_CHUNK = 100;
  * ago (still listed until the feed consumes post.deleted).
  */
 const DELETED_SPARE = 5;
+/**
+ * Reads per page when more posts than the spare were deleted in a row (a burst of deletions the fan-out
+ * has not caught up with): each further read starts past the last entry checked, so the page stays full
+ * without ever skipping a live post. Bounded, so a pathological timeline costs at most this many trips.
+ */
+const MAX_READS_PER_PAGE = 4;
 
 export interface HybridTimelineOptions {
   store: TimelineStore;
@@ -58,17 +64,27 @@ export class HybridTimeline implements TimelineStrategy {
       rebuilding = (await this.startRebuild(query.viewerId)) || rebuilding;
     }
     const sources: TimelineSource[] = [{ timelineOf: query.viewerId }, ...vipIds.map((recentOf) => ({ recentOf }))];
-    const fetched = query.limit + 1 + (this.opts.posts ? DELETED_SPARE : 0);
-    const lists = await store.read({ sources, direction: query.direction, bound: query.bound, limit: fetched });
-    const merged = mergeUnique(lists);
-    if (query.direction === 'newer') merged.reverse(); // closest to the bound first
-    const candidates = merged.slice(0, Math.min(fetched, MAX_LIVE_POST_IDS));
-    const live = await this.liveOnly(candidates, query.viewerId);
+    const fetched = Math.min(query.limit + 1 + (this.opts.posts ? DELETED_SPARE : 0), MAX_LIVE_POST_IDS);
+    const live: TimelineEntry[] = [];
+    let bound = query.bound;
+    let more = true; // entries may lie past what has been checked
+    for (let read = 0; read < MAX_READS_PER_PAGE && more && live.length <= query.limit; read++) {
+      const lists = await store.read({ sources, direction: query.direction, bound, limit: fetched });
+      const merged = mergeUnique(lists);
+      if (query.direction === 'newer') merged.reverse(); // closest to the bound first
+      // The first `fetched` merged entries are complete (every source gave that many or all it had); past them a
+      // source may hold entries not read yet, so only these are checked, and the next read starts after them.
+      const checked = merged.slice(0, fetched);
+      more = merged.length > checked.length || lists.some((l) => l.length >= fetched);
+      live.push(...(await this.liveOnly(checked, query.viewerId)));
+      const last = checked[checked.length - 1];
+      if (!last) break;
+      bound = { score: last.score, postId: last.postId };
+    }
     const page = live.slice(0, query.limit).map(({ score, postId }) => ({ score, postId }));
     if (query.direction === 'newer') page.reverse();
-    // More lie beyond when a live entry is left over, or when entries were read but not checked, or a list was cut.
-    const hasMore = live.length > query.limit || merged.length > candidates.length || lists.some((l) => l.length >= fetched);
-    return { entries: page, hasMore, status: rebuilding ? 'REBUILDING' : 'READY' };
+    // More lie beyond when a live entry is left over, or when entries remain unchecked.
+    return { entries: page, hasMore: live.length > query.limit || more, status: rebuilding ? 'REBUILDING' : 'READY' };
   }
 
   /** Drops posts deleted but not yet removed from timelines (their `node` would be null); a post-subgraph outage is SERVICE_UNAVAILABLE. */
