@@ -101,7 +101,8 @@ describe('feed service over HTTP, hybrid strategy (memory bus, queue and store)'
     expect(newer.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
   });
 
-  it('leaves out a post deleted a moment ago, before the feed consumed post.deleted, and keeps the page full', async () => {
+  /** A reader following one author who then writes `count` posts, once they are all in the reader's timeline. */
+  async function readerOfNewPosts(count: number) {
     const [reader, author] = [newId(), newId()];
     graph.follow(reader, author);
     await bus.publish('user.followed', { followerId: reader, followeeId: author });
@@ -112,9 +113,13 @@ describe('feed service over HTTP, hybrid strategy (memory bus, queue and store)'
     };
     await eventually(async () => ((await readerHome({})).timelineStatus === 'READY' ? true : undefined));
     const posted: string[] = [];
-    for (let i = 0; i < 6; i++) posted.push(await post(author));
-    const newestFirst = [...posted].reverse();
-    await eventually(async () => ((await readerHome({ first: 10 })).edges.length === 6 ? true : undefined));
+    for (let i = 0; i < count; i++) posted.push(await post(author));
+    await eventually(async () => ((await readerHome({ first: 100 })).edges.length === count ? true : undefined));
+    return { readerHome, newestFirst: [...posted].reverse() };
+  }
+
+  it('leaves out a post deleted a moment ago, before the feed consumed post.deleted, and keeps the page full', async () => {
+    const { readerHome, newestFirst } = await readerOfNewPosts(6);
 
     // Deleted in the post subgraph; post.deleted not published yet, so the timeline still lists both.
     posts.delete(newestFirst[0]!).delete(newestFirst[2]!);
@@ -129,19 +134,7 @@ describe('feed service over HTTP, hybrid strategy (memory bus, queue and store)'
   });
 
   it('keeps the page full when more posts were just deleted in a row than one read spares', async () => {
-    const [reader, author] = [newId(), newId()];
-    graph.follow(reader, author);
-    await bus.publish('user.followed', { followerId: reader, followeeId: author });
-    const readerHome = async (variables: Record<string, unknown>) => {
-      const res = await gql(service.url, HOME, variables, await gatewayHeader(SECRET, reader));
-      expect(res.errors).toBeUndefined();
-      return res.data!['homeTimeline'] as Page;
-    };
-    await eventually(async () => ((await readerHome({})).timelineStatus === 'READY' ? true : undefined));
-    const posted: string[] = [];
-    for (let i = 0; i < 14; i++) posted.push(await post(author));
-    const newestFirst = [...posted].reverse();
-    await eventually(async () => ((await readerHome({ first: 20 })).edges.length === 14 ? true : undefined));
+    const { readerHome, newestFirst } = await readerOfNewPosts(14);
 
     // The newest 9 deleted in the post subgraph, none of them consumed by the feed yet: one read of 3 + 1 + 5 sees only deleted posts.
     for (const id of newestFirst.slice(0, 9)) posts.delete(id);
