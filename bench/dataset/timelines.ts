@@ -125,12 +125,12 @@ export async function loadTimelines(
         const hi = Math.min(n, lo + READERS_IN_FLIGHT);
         const batch: Promise<void>[] = [];
         for (let u = lo; u < hi; u++) {
+          if (firstEdge[u] === firstEdge[u + 1]) continue; // follows nobody: not a reader
           const authors = [u];
           for (let e = firstEdge[u]!; e < firstEdge[u + 1]!; e++) {
             const f = to[e]!;
             if (target.mode === 'push-only' || !isVip(f)) authors.push(f);
           }
-          if (authors.length === 1 && firstEdge[u] === firstEdge[u + 1]) continue; // follows nobody: not a reader
           readers++;
           entries += Math.min(
             TIMELINE_CAP,

@@ -9,10 +9,10 @@ import { measure, medianRound, prefixFor, type Scenario, type ScenarioContext } 
 import { UNLIMITED_GATEWAY } from '../harness/config';
 import { DatasetReader, type Reader } from '../harness/stores';
 import { startGateway, newSecrets, startStackHost, type RunningGateway, type RunningStack } from '../harness/targets';
-import { generate } from '../dataset/generate';
+import { generate, type Dataset } from '../dataset/generate';
 import { readManifest } from '../dataset/namespace';
 import { parseScale } from '../dataset/scale';
-import { loadTimelines, timelineKeyPrefix, timelinesMarker, type PushMode } from '../dataset/timelines';
+import { loadTimelines, timelineKeyPrefix, timelinesMarker, type PushMode, type TimelinesTarget } from '../dataset/timelines';
 import { firstPages, HOME_TIMELINE, PAGE_SIZE, TOKEN_TTL_SECONDS, type FirstPage } from './timeline-pull';
 
 /** The strategies compared, TIMELINE_STRATEGY's values; pull is the baseline. */
@@ -28,24 +28,31 @@ interface Target {
   answered: boolean;
 }
 
-/** Loads the Redis timelines a push strategy reads unless the same dataset's are there already. */
-async function ensureTimelines(ctx: ScenarioContext, prefix: string, mode: PushMode): Promise<void> {
+/**
+ * Loads the Redis timelines the push strategies read unless the same dataset's are there already; the
+ * dataset is regenerated at most once for all of them.
+ */
+async function ensureTimelines(ctx: ScenarioContext, prefix: string, modes: PushMode[]): Promise<void> {
   const servers = ctx.servers!;
   const manifest = await readManifest(servers.mongodbUri, prefix);
   if (!manifest) throw new Error(`no dataset under prefix ${prefix}: npm run dataset:load -w @social/bench -- --prefix ${prefix}`);
-  const keyPrefix = timelineKeyPrefix(prefix, mode);
-  const marker = await timelinesMarker(servers.redisUrl, keyPrefix);
-  if (marker && marker.seed === manifest.seed && marker.now === manifest.now && marker.vipThreshold === manifest.vipThreshold) {
-    ctx.log(`${mode} timelines already in Redis under ${keyPrefix} (${marker.readers} readers, ${marker.entries} entries)`);
-    return;
+  let data: Dataset | undefined;
+  for (const mode of modes) {
+    const keyPrefix = timelineKeyPrefix(prefix, mode);
+    const marker = await timelinesMarker(servers.redisUrl, keyPrefix);
+    if (marker && marker.seed === manifest.seed && marker.now === manifest.now && marker.vipThreshold === manifest.vipThreshold) {
+      ctx.log(`${mode} timelines already in Redis under ${keyPrefix} (${marker.readers} readers, ${marker.entries} entries)`);
+      continue;
+    }
+    ctx.log(`writing ${mode} timelines into Redis under ${keyPrefix} (Redis is not persistent: once per server start)`);
+    data ??= generate({ scale: parseScale(manifest.scale), seed: manifest.seed, now: manifest.now });
+    await writeTimelines(ctx, data, { redisUrl: servers.redisUrl, keyPrefix, mode, vipThreshold: manifest.vipThreshold });
   }
-  ctx.log(`writing ${mode} timelines into Redis under ${keyPrefix} (Redis is not persistent: once per server start)`);
-  const data = generate({ scale: parseScale(manifest.scale), seed: manifest.seed, now: manifest.now });
-  const report = await loadTimelines(
-    data,
-    { redisUrl: servers.redisUrl, keyPrefix, mode, vipThreshold: manifest.vipThreshold },
-    { log: ctx.log },
-  );
+}
+
+async function writeTimelines(ctx: ScenarioContext, data: Dataset, target: TimelinesTarget): Promise<void> {
+  const { mode } = target;
+  const report = await loadTimelines(data, target, { log: ctx.log });
   const seconds = report.phases.reduce((s, p) => s + p.ms, 0) / 1000;
   ctx.run.notes.push(
     `${mode} timelines written for the run (dataset:timelines): ${report.readers} readers, ${report.entries.toLocaleString('en')} entries, ` +
@@ -130,8 +137,7 @@ async function runScale(ctx: ScenarioContext, scale: Scale, perKey: Map<string, 
     await reader.close();
   }
   await probeDocumentStore(ctx, prefix);
-  await ensureTimelines(ctx, prefix, 'hybrid');
-  await ensureTimelines(ctx, prefix, 'push-only');
+  await ensureTimelines(ctx, prefix, ['hybrid', 'push-only']);
 
   const secrets = newSecrets();
   const sample = weightedSample(readers, (r) => r.following, args.sample, seededRandom(args.seed)).map((r) => r.id);
@@ -251,26 +257,34 @@ export const timelineRead: Scenario = {
       );
     const chosen = [...perKey.values()].map(medianRound);
     const groupOf = (m: Measurement) => `${String(m.dims?.['scale'] ?? '')} ${m.workload.replace('timeline ', '')}`;
-    ctx.run.charts.push({
-      name: 'throughput',
-      title: 'Timeline reads per second by strategy',
-      spec: facetedBarSpec({
-        title: `Home timeline through the gateway: reads per second at ${ctx.args.connections} connections`,
-        valueTitle: 'requests per second',
-        order: [...STRATEGIES],
-        data: chosen.map((m) => ({ group: groupOf(m), series: m.target, value: Math.round(m.reqPerSec * 10) / 10 })),
-      }),
-    });
-    ctx.run.charts.push({
-      name: 'latency',
-      title: 'Timeline p99 latency by strategy',
-      spec: facetedBarSpec({
-        title: `Home timeline through the gateway: p99 in ms at ${ctx.args.connections} connections`,
-        valueTitle: 'milliseconds',
-        order: [...STRATEGIES],
-        data: chosen.map((m) => ({ group: groupOf(m), series: m.target, value: Math.round(m.latency.p99) })),
-      }),
-    });
+    const charts = [
+      {
+        name: 'throughput',
+        title: 'Timeline reads per second',
+        heading: 'reads per second',
+        unit: 'requests per second',
+        value: (m: Measurement) => Math.round(m.reqPerSec * 10) / 10,
+      },
+      {
+        name: 'latency',
+        title: 'Timeline p99 latency',
+        heading: 'p99 in ms',
+        unit: 'milliseconds',
+        value: (m: Measurement) => Math.round(m.latency.p99),
+      },
+    ];
+    for (const chart of charts) {
+      ctx.run.charts.push({
+        name: chart.name,
+        title: `${chart.title} by strategy`,
+        spec: facetedBarSpec({
+          title: `Home timeline through the gateway: ${chart.heading} at ${ctx.args.connections} connections`,
+          valueTitle: chart.unit,
+          order: [...STRATEGIES],
+          data: chosen.map((m) => ({ group: groupOf(m), series: m.target, value: chart.value(m) })),
+        }),
+      });
+    }
     ctx.settings['gateway workers'] = ctx.args.workers;
     ctx.settings['reads sampled'] = ctx.args.sample;
     ctx.settings['page size'] = PAGE_SIZE;

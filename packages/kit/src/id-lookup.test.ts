@@ -35,3 +35,23 @@ describe('findEachOrIn', () => {
     expect(calls).toEqual([]);
   });
 });
+
+describe('idLookupOf, asked by several stores of one database', () => {
+  it('sends buildInfo once per database, and again after a failure', async () => {
+    let calls = 0;
+    let fail = true;
+    const db = {
+      admin: () => ({
+        command: async () => {
+          calls++;
+          if (fail) throw new Error('not reachable');
+          return { version: '8.0.4' };
+        },
+      }),
+    };
+    await expect(idLookupOf(db)).rejects.toThrow('not reachable');
+    fail = false;
+    await expect(Promise.all([idLookupOf(db), idLookupOf(db), idLookupOf(db)])).resolves.toEqual(['in', 'in', 'in']);
+    expect(calls).toBe(2);
+  });
+});

@@ -100,8 +100,9 @@ const hasDuplicateKey = (err: unknown) =>
 
 /**
  * NotificationStore on MongoDB or FerretDB v1. Groups are read and written by `_id` (the cheapest
- * lookup on FerretDB, though still a scan of the collection there at scale); a new group is an insert (a duplicate `_id` means another writer made it
- * first) and an update is a replace guarded by the version read, all in one bulkWrite command.
+ * lookup on FerretDB, though still a scan of the collection there at scale); a new group is an insert
+ * (a duplicate `_id` means another writer made it first) and an update is a replace guarded by the
+ * version read, all in one bulkWrite command.
  */
 export class MongoNotificationStore implements NotificationStore {
   private writes = 0;

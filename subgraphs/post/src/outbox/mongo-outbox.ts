@@ -51,11 +51,21 @@ function pendingModel(connection: Connection): Model<PendingDoc> {
   );
 }
 
-/** Creates the markers' collection and index; every store with an outbox calls it at open. */
-export async function openOutbox(connection: Connection): Promise<void> {
-  const pending = pendingModel(connection);
-  await pending.createCollection();
-  await pending.createIndexes();
+const opened = new WeakMap<Connection, Promise<void>>();
+
+/**
+ * Creates the markers' collection and indexes; every store with an outbox calls it at open, and the work
+ * is done once per connection (a failed attempt is tried again by the next caller).
+ */
+export function openOutbox(connection: Connection): Promise<void> {
+  let done = opened.get(connection);
+  if (!done) {
+    const pending = pendingModel(connection);
+    done = pending.createCollection().then(() => pending.createIndexes().then(() => undefined));
+    done.catch(() => opened.delete(connection));
+    opened.set(connection, done);
+  }
+  return done;
 }
 
 /**

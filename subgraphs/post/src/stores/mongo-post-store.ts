@@ -63,8 +63,8 @@ const deletionSchema = new Schema<DeletionDoc>(
 
 const LIVE = { deletedAt: null } as const;
 /**
- * Lookups by `_id` ask for the `_id` alone and test `deletedAt` here: FerretDB v1 serves a filter of
- * exactly `{ _id }` from its primary key, but `{ _id, deletedAt: null }` as a scan of every post.
+ * Lookups by `_id` ask for the `_id` alone and test `deletedAt` here: FerretDB v1 hands a filter of
+ * exactly `{ _id }` down to SQLite, but decodes every post itself for `{ _id, deletedAt: null }`.
  */
 const isLive = (doc: { deletedAt?: Date | null } | null): boolean => doc !== null && (doc.deletedAt ?? null) === null;
 /** Reads never need the outbox (only the relay does). */
@@ -179,16 +179,14 @@ export class MongoPostStore implements PostStore {
   }
 
   async liveIds(ids: readonly string[]): Promise<string[]> {
-    const unique = [...new Set(ids)].filter(isId);
-    const found = await Promise.all(
-      unique.map((id) =>
-        this.posts
-          .findOne({ _id: new Types.ObjectId(id) }, { deletedAt: 1 })
-          .lean<Pick<PostDoc, 'deletedAt'>>()
-          .then((doc) => (isLive(doc) ? id : null)),
-      ),
+    type LiveDoc = Pick<PostDoc, '_id' | 'deletedAt'>;
+    const docs = await findEachOrIn(
+      this.idLookup,
+      [...new Set(ids)].filter(isId).map((id) => new Types.ObjectId(id)),
+      (_ids) => this.posts.find({ _id: { $in: _ids }, ...LIVE }, { deletedAt: 1 }).lean<LiveDoc[]>(),
+      (_id) => this.posts.findOne({ _id }, { deletedAt: 1 }).lean<LiveDoc>(),
     );
-    const live = new Set(found.filter((id): id is string => id !== null));
+    const live = new Set(docs.filter(isLive).map((d) => d._id.toHexString()));
     return ids.filter((id) => live.has(id));
   }
 
