@@ -133,4 +133,22 @@ describe('live events', () => {
       [liveSubjects.postUpdated(post!), { postId: post, likeCount: 1, commentCount: 1, viewCount: 0 }],
     ]);
   });
+
+  it('still sends them when the durable publish and the settle fail (the relay finishes those later)', async () => {
+    h = await startHarness({ env: { OUTBOX_STALE_MS: '0' } });
+    const [author, alice] = [newId(), newId()];
+    const [post] = await createPosts(h, author, 1);
+    const got: string[] = [];
+    h.live.subscribeLive(liveSubjects.anyForPost(post!), (_payload, subject) => got.push(subject));
+    const pub = jest.spyOn(h.bus, 'publish').mockRejectedValue(new Error('JetStream down'));
+    const [likes, removals] = h.likes.outboxSources();
+    jest.spyOn(h.likes, 'outboxSources').mockReturnValue([{ ...likes!, settle: () => Promise.reject(new Error('died')) }, removals!]);
+
+    await h.gql(LIKE, { p: post }, alice);
+    await eventually(async () => (got.length >= 2 ? true : undefined));
+    expect(got).toEqual([liveSubjects.postLiked(post!), liveSubjects.postUpdated(post!)]);
+    jest.mocked(h.likes.outboxSources).mockRestore();
+    pub.mockRestore();
+    expect(await h.service.workers.relayNow()).toBe(1); // the durable event still goes out, through the relay
+  });
 });

@@ -16,7 +16,7 @@ export interface DispatcherDeps {
  * Runs the effects a write stored in its outbox, and settles the items that succeeded:
  * - count items: the write-behind increment, deduplicated by the item id;
  * - event items: the durable publish, with the item id as Nats-Msg-Id;
- * - then (request path only, best effort) live events with the post's fresh counts.
+ * - beside them (request path only, best effort) live events with the post's fresh counts.
  * An item that failed stays pending; the relay re-runs it, and both effects absorb a repeat.
  */
 export class OutboxDispatcher {
@@ -25,16 +25,21 @@ export class OutboxDispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
 
   /**
-   * After a request's write: counts now (so the response already shows them), events and live
-   * updates in the background (a slow or absent NATS never delays the request; the outbox has it).
+   * After a request's write: counts now (so the response already shows them); then, in the
+   * background, the durable publish and settle, and beside it (not after it) the live updates. The
+   * write is committed before this runs, so a live event need not wait for JetStream or the settle:
+   * waiting added their latency to every delivery, and a settle that failed (the relay finishes it
+   * later) used to drop the live event altogether. A slow or absent NATS never delays the request.
    */
   async afterWrite(source: OutboxSource, doc: OutboxDoc): Promise<void> {
     const done = await this.applyCounts(doc.items);
-    const work = this.publishAndSettle(source, doc, done)
-      .then(() => this.publishLive(doc.items))
-      .catch((err: unknown) =>
-        this.deps.logger.error({ err, source: source.name, doc: doc.id }, 'outbox delivery failed; the relay will retry'),
-      );
+    const durable = this.publishAndSettle(source, doc, done).catch((err: unknown) =>
+      this.deps.logger.error({ err, source: source.name, doc: doc.id }, 'outbox delivery failed; the relay will retry'),
+    );
+    const live = this.publishLive(doc.items).catch((err: unknown) =>
+      this.deps.logger.warn({ err, source: source.name, doc: doc.id }, 'live events dropped'),
+    );
+    const work = Promise.all([durable, live]).then(() => undefined);
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
   }
