@@ -27,8 +27,8 @@ describe('supergraph composition', () => {
 
     const schema = buildSchema(result.publicSchemaSdl ?? '');
 
-    it("offers profiles, posts, follower counts and a user's posts", () => {
-      expect(Object.keys(schema.getQueryType()!.getFields()).sort()).toEqual(['post', 'user', 'userByHandle']);
+    it("offers profiles, posts, comments, follower counts and a user's posts", () => {
+      expect(Object.keys(schema.getQueryType()!.getFields()).sort()).toEqual(['comment', 'post', 'user', 'userByHandle']);
       const user = schema.getType('User') as GraphQLObjectType;
       expect(Object.keys(user.getFields())).toEqual(expect.arrayContaining(['handle', 'followerCount', 'posts']));
     });

@@ -17,8 +17,12 @@ const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { a
 const LIKED = `subscription($p: ID!) { postLiked(postId: $p) {
   likeCount likedBy { handle followerCount } post { id likeCount author { handle } }
 } }`;
-const COMMENTED = `subscription($p: ID!) { commentAdded(postId: $p) { commentId author { handle } post { likeCount commentCount } commentCount } }`;
+const COMMENTED = `subscription($p: ID!) { commentAdded(postId: $p) {
+  commentId comment { id text author { handle } } author { handle } post { likeCount commentCount } commentCount
+} }`;
 const NOTIFIED = `subscription { notificationAdded { groupId unreadCount } }`;
+const TIMELINE = `{ homeTimeline(first: 5) { timelineStatus } }`;
+const TIMELINE_UPDATED = `subscription { homeTimelineUpdated { post { id text author { handle } } } }`;
 
 type Account = { id: string; handle: string; token: string; client: GraphQLClient };
 type Closed = { code: number; reason: string };
@@ -148,12 +152,33 @@ describe('live subscriptions on real servers, across two gateways', () => {
       data: {
         commentAdded: {
           commentId: addComment.id,
+          comment: { id: addComment.id, text: 'hi', author: { handle: bob.handle } },
           author: { handle: bob.handle },
           post: { likeCount: 0, commentCount: expect.any(Number) },
           commentCount: 1,
         },
       },
     });
+  });
+
+  it("delivers B's new post, published through one gateway, to A's home timeline subscription on the other", async () => {
+    // The stack's feed runs the hybrid strategy with its fan-out in process, on this NATS and Redis.
+    const [a, b] = await Promise.all([register('a6'), register('b6')]);
+    await a.client.data(`mutation($id: ID!) { follow(userId: $id) { changed } }`, { id: b.id });
+    // A reads the timeline once: the hybrid feed pushes only to readers it has seen recently.
+    await eventually(async () => ((await a.client.data(TIMELINE)).homeTimeline.timelineStatus === 'READY' ? true : undefined));
+    const gateway = gateways()[1]!;
+    const before = gateway.live.stats().subjects;
+    const w = collect(connect(second.url, a.token).client, TIMELINE_UPDATED);
+    await eventually(async () => (gateway.live.stats().subjects > before ? true : undefined));
+
+    // Through the first gateway (every account's client talks to it).
+    const { createPost } = await b.client.data(`mutation { createPost(text: "fresh from B on NATS") { id } }`);
+    await eventually(async () => (w.results.length ? true : undefined), 20_000);
+    expect(w.errors).toEqual([]);
+    expect(w.results).toEqual([
+      { data: { homeTimelineUpdated: { post: { id: createPost.id, text: 'fresh from B on NATS', author: { handle: b.handle } } } } },
+    ]);
   });
 
   it('gives each person only their own notifications', async () => {

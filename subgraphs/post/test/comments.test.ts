@@ -90,6 +90,53 @@ describe('deleteComment', () => {
   });
 });
 
+describe('Query.comment', () => {
+  const ONE = `query($id: ID!) { comment(id: $id) { id text createdAt author { id } post { id } } }`;
+
+  it('reads a comment by id, and several in one request with one store query', async () => {
+    const [author, alice] = [newId(), newId()];
+    const [post] = await createPosts(h, author, 1);
+    const c1 = (await h.gql(COMMENT, { p: post, t: ' first ' }, alice)).data.addComment;
+    const c2 = (await h.gql(COMMENT, { p: post, t: 'second' }, author)).data.addComment;
+    const r = await h.gql(ONE, { id: c1.id });
+    expect(r.errors).toBeUndefined();
+    expect(r.data.comment).toEqual({ id: c1.id, text: 'first', createdAt: c1.createdAt, author: { id: alice }, post: { id: post } });
+
+    const findByIds = jest.spyOn(h.comments, 'findByIds');
+    const both = await h.gql(`query($a: ID!, $b: ID!) { a: comment(id: $a) { text } b: comment(id: $b) { text } }`, { a: c1.id, b: c2.id });
+    expect(both.data).toEqual({ a: { text: 'first' }, b: { text: 'second' } });
+    expect(findByIds).toHaveBeenCalledTimes(1);
+  });
+
+  it('returns null for an unknown or deleted comment', async () => {
+    const alice = newId();
+    const [post] = await createPosts(h, newId(), 1);
+    const c = (await h.gql(COMMENT, { p: post, t: 'soon gone' }, alice)).data.addComment.id;
+    await h.gql(DELETE_COMMENT, { c }, alice);
+    for (const id of [c, newId()]) {
+      const r = await h.gql(ONE, { id });
+      expect(r.errors).toBeUndefined();
+      expect(r.data.comment).toBeNull();
+    }
+  });
+
+  it('still returns a comment whose post was deleted, with post null (as the Comment entity does)', async () => {
+    const [author, alice] = [newId(), newId()];
+    const [post] = await createPosts(h, author, 1);
+    const c = (await h.gql(COMMENT, { p: post, t: 'orphan' }, alice)).data.addComment.id;
+    await h.gql(DELETE, { id: post }, author);
+    const r = await h.gql(ONE, { id: c });
+    expect(r.errors).toBeUndefined();
+    expect(r.data.comment).toMatchObject({ id: c, text: 'orphan', author: { id: alice }, post: null });
+  });
+
+  it('refuses a malformed id with BAD_USER_INPUT on "id"', async () => {
+    const r = await h.gql(ONE, { id: 'not-an-id' });
+    expect(codes(r)).toEqual(['BAD_USER_INPUT']);
+    expect(r.errors![0]!.extensions!.field).toBe('id');
+  });
+});
+
 describe('Post.comments and the Comment entity', () => {
   it('lists comments oldest first, page by page', async () => {
     const [post] = await createPosts(h, newId(), 1);

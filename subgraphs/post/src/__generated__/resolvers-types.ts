@@ -36,14 +36,16 @@ export type Comment = {
   text: Scalars['String']['output'];
 };
 
-/** A comment was written on a post you are watching. Carries the comment's id; its text is read with `Post.comments`. */
+/** A comment was written on a post you are watching: the comment itself, the post and the commenter. */
 export type CommentAddedEvent = {
   __typename?: 'CommentAddedEvent';
   /** The person who wrote the comment. */
   author: User;
+  /** The new comment, as `Query.comment` returns it to you (select its `text`, `author`, ...). */
+  comment: Comment;
   /** How many comments the post has, counting this one. */
   commentCount: Scalars['Int']['output'];
-  /** The new comment's id. */
+  /** The new comment's id (the same as `comment { id }`). */
   commentId: Scalars['ID']['output'];
   /** The post that was commented on. */
   post: Post;
@@ -308,6 +310,11 @@ export type Query = {
    * (1 to 101) of them. Hidden from clients by the gateway.
    */
   _recentPostIds: Array<Scalars['ID']['output']>;
+  /**
+   * One comment by id, or null when no such comment exists or it was deleted. A malformed id is a
+   * BAD_USER_INPUT error. A comment whose post has since been deleted is still returned, with `post` null.
+   */
+  comment: Maybe<Comment>;
   /** One post by id, or null when no such post exists or it was deleted. A malformed id is a BAD_USER_INPUT error. */
   post: Maybe<Post>;
 };
@@ -322,6 +329,11 @@ export type Query_RecentPostIdsArgs = {
   authorIds: Array<Scalars['ID']['input']>;
   before?: InputMaybe<Scalars['ID']['input']>;
   first: Scalars['Int']['input'];
+};
+
+
+export type QueryCommentArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -504,7 +516,7 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   Comment: ResolverTypeWrapper<CommentModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  CommentAddedEvent: ResolverTypeWrapper<Omit<CommentAddedEvent, 'author' | 'post'> & { author: ResolversTypes['User'], post: ResolversTypes['Post'] }>;
+  CommentAddedEvent: ResolverTypeWrapper<Omit<CommentAddedEvent, 'author' | 'comment' | 'post'> & { author: ResolversTypes['User'], comment: ResolversTypes['Comment'], post: ResolversTypes['Post'] }>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CommentConnection: ResolverTypeWrapper<Omit<CommentConnection, 'edges'> & { edges: Array<ResolversTypes['CommentEdge']> }>;
   CommentEdge: ResolverTypeWrapper<Omit<CommentEdge, 'node'> & { node: ResolversTypes['Comment'] }>;
@@ -531,7 +543,7 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   Comment: CommentModel;
   ID: Scalars['ID']['output'];
-  CommentAddedEvent: Omit<CommentAddedEvent, 'author' | 'post'> & { author: ResolversParentTypes['User'], post: ResolversParentTypes['Post'] };
+  CommentAddedEvent: Omit<CommentAddedEvent, 'author' | 'comment' | 'post'> & { author: ResolversParentTypes['User'], comment: ResolversParentTypes['Comment'], post: ResolversParentTypes['Post'] };
   Int: Scalars['Int']['output'];
   CommentConnection: Omit<CommentConnection, 'edges'> & { edges: Array<ResolversParentTypes['CommentEdge']> };
   CommentEdge: Omit<CommentEdge, 'node'> & { node: ResolversParentTypes['Comment'] };
@@ -579,6 +591,7 @@ export type CommentResolvers<ContextType = Context, ParentType extends Resolvers
 
 export type CommentAddedEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CommentAddedEvent'] = ResolversParentTypes['CommentAddedEvent']> = ResolversObject<{
   author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  comment?: Resolver<ResolversTypes['Comment'], ParentType, ContextType>;
   commentCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   commentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   post?: Resolver<ResolversTypes['Post'], ParentType, ContextType>;
@@ -676,6 +689,7 @@ export type PostUpdatedEventResolvers<ContextType = Context, ParentType extends 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   _livePostIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<Query_LivePostIdsArgs, 'ids'>>;
   _recentPostIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<Query_RecentPostIdsArgs, 'authorIds' | 'first'>>;
+  comment?: Resolver<Maybe<ResolversTypes['Comment']>, ParentType, ContextType, RequireFields<QueryCommentArgs, 'id'>>;
   post?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<QueryPostArgs, 'id'>>;
 }>;
 
