@@ -11,6 +11,9 @@ const STEPS = (process.env['LIVE_BENCH_STEPS'] ?? '1000,10000').split(',').map(N
 const SEQUENTIAL_LIKES = 20; // one at a time: latency without a backlog
 const BURST_LIKES = 20; // all at once: deliveries per second under a burst
 const DELIVERY_TIMEOUT_MS = 60_000;
+const WARM_UP_ATTEMPTS = 3;
+/** A directory: the gateway writes a CPU profile there when it stops (where the delivery time goes). */
+const PROFILE_DIR = process.env['LIVE_BENCH_PROFILE_DIR'];
 
 const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`;
 const LIKED = `subscription($p: ID!) { postLiked(postId: $p) { likeCount likedBy { handle } post { id likeCount } } }`;
@@ -64,6 +67,7 @@ export const live: Scenario = {
         SHED_EVENT_LOOP_DELAY_MS: '0',
         GATEWAY_WORKERS: '1',
       },
+      ...(PROFILE_DIR ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] } : {}),
     });
     ctx.defer(() => gateway.stop());
     const url = `http://127.0.0.1:${port}/graphql`;
@@ -86,7 +90,8 @@ export const live: Scenario = {
       });
       return d.register.accessToken as string;
     };
-    const likers = STEPS.length * (SEQUENTIAL_LIKES + BURST_LIKES) + 2;
+    // One account per like, warm-up attempts included (a burst short of accounts once looked like a lost event).
+    const likers = STEPS.length * (WARM_UP_ATTEMPTS + SEQUENTIAL_LIKES + BURST_LIKES) + 1;
     for (let i = 0; i < likers; i++) accounts.push(await register(i));
     ctx.log(`${accounts.length} accounts registered`);
     const author = accounts.pop()!;
@@ -141,7 +146,7 @@ export const live: Scenario = {
           await arrived(n);
           break;
         } catch (err) {
-          if (attempt >= 2) throw err;
+          if (attempt >= WARM_UP_ATTEMPTS - 1) throw err;
         }
       }
       const connectSeconds = (performance.now() - openedAt) / 1000;
@@ -193,6 +198,7 @@ export const live: Scenario = {
       sentAt = performance.now();
       const burstStart = sentAt;
       const tokens = accounts.splice(-BURST_LIKES);
+      if (tokens.length !== BURST_LIKES) throw new Error(`only ${tokens.length} accounts left for a burst of ${BURST_LIKES}`);
       await Promise.all(tokens.map((t) => like(t)));
       // A live event may be lost (core NATS, best effort): what never arrives is counted, not waited for.
       await arrived(n * BURST_LIKES).catch((err: Error) => ctx.run.notes.push(`${n} subscribers, burst: ${err.message}.`));

@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import type { Logger } from '@social/kit';
 import { buildEventQuery, type EventQuery, type SelectionPlan } from './event-query';
 import type { LiveFanIn } from './fan-in';
-import type { BoundedStream } from './bounded-stream';
+import type { LiveSink } from './live-sink';
 
 /** Runs one query through the gateway's executor (query planner and plan cache) as `viewerId`. */
 export type LiveQueryExecutor = (
@@ -21,7 +21,7 @@ export const MAX_EVENTS_PER_QUERY = 16;
  * watching one post cost one resolution per like.
  */
 class Group {
-  readonly subscribers = new Set<BoundedStream>();
+  readonly subscribers = new Set<LiveSink>();
   private pending: Record<string, unknown>[] = [];
   private scheduled = false;
   private readonly queries = new Map<number, EventQuery>();
@@ -50,7 +50,11 @@ class Group {
     for (let i = 0; i < events.length; i += MAX_EVENTS_PER_QUERY) {
       const batch = events.slice(i, i + MAX_EVENTS_PER_QUERY);
       try {
-        for (const result of await this.resolve(batch)) if (result) for (const s of this.subscribers) s.push(result);
+        for (const result of await this.resolve(batch)) {
+          if (!result) continue;
+          const json = JSON.stringify(result); // once for the whole group; GraphQLError serializes as a formatted error
+          for (const s of this.subscribers) s.deliver(json);
+        }
       } catch (err) {
         this.hub.logger.warn({ err, field: this.plan.field.name }, 'live events could not be resolved; dropped');
       }
@@ -125,7 +129,7 @@ export class LiveHub {
 
   /** Adds a subscriber; returns the function that removes it (the group and its subject go with the last one). */
   add(
-    stream: BoundedStream,
+    sink: LiveSink,
     key: { source: string; operationName: string | null; variables: Record<string, unknown>; viewerId: string | null },
     plan: SelectionPlan,
     subject: string,
@@ -139,9 +143,9 @@ export class LiveHub {
       group = created;
     }
     const g = group;
-    g.subscribers.add(stream);
+    g.subscribers.add(sink);
     return () => {
-      if (!g.subscribers.delete(stream) || g.subscribers.size > 0) return;
+      if (!g.subscribers.delete(sink) || g.subscribers.size > 0) return;
       g.stopListening();
       if (this.groups.get(groupKey) === g) this.groups.delete(groupKey);
     };

@@ -6,6 +6,7 @@ import {
   parse,
   specifiedRules,
   validate,
+  type DocumentNode,
   type ExecutionArgs,
   type GraphQLSchema,
   type ValidationRule,
@@ -15,14 +16,17 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { Context } from 'graphql-ws';
 import { isAppError, type AccessTokens, type Logger } from '@social/kit';
 import type { LiveSubscriber } from '@social/events';
-import { BoundedStream } from './bounded-stream';
 import { LiveCloseCode } from './close-codes';
 import { LiveFanIn } from './fan-in';
 import { LiveHub, type LiveQueryExecutor } from './live-hub';
+import { LiveSink, type LiveSocket } from './live-sink';
 import { readLiveFields } from './live-schema';
 import { planSelection } from './selection-plan';
 import { renderSubject } from './subject';
 import type { SelectionPlan } from './event-query';
+
+/** Distinct subscription documents kept parsed and validated. */
+const MAX_CACHED_DOCUMENTS = 1_000;
 
 export interface LiveLimits {
   /** Open connections per gateway process. */
@@ -31,7 +35,7 @@ export interface LiveLimits {
   maxConnectionsPerUser: number;
   /** Active subscriptions per connection. */
   maxSubscriptionsPerConnection: number;
-  /** Undelivered events kept per subscription before the client is disconnected as a slow consumer. */
+  /** Events not yet taken by the kernel per subscription before the client is disconnected as a slow consumer. */
   maxQueuedEvents: number;
 }
 
@@ -68,16 +72,18 @@ interface ConnectionState {
 
 /** What onSubscribe prepared for subscribe(): passed through graphql-ws as the execution's contextValue. */
 interface PreparedSubscription {
+  /** The client's id for this subscription (graphql-transport-ws), written into every `next` message. */
+  id: string;
   plan: SelectionPlan;
   subject: string;
   source: string;
   operationName: string | null;
   variables: Record<string, unknown>;
   connection: ConnectionState;
-  socket: { close(code: number, reason: string): void };
+  socket: LiveSocket;
 }
 
-type Extra = { socket: { close(code: number, reason: string): void }; live?: ConnectionState };
+type Extra = { socket: LiveSocket; live?: ConnectionState };
 
 /**
  * graphql-ws (graphql-transport-ws protocol) on the gateway's HTTP server. Authenticates once per
@@ -92,6 +98,22 @@ export function startLiveServer(opts: LiveServerOptions): LiveServer {
   const rules = [...specifiedRules, ...opts.validationRules];
   const perUser = new Map<string, number>();
   let connections = 0;
+
+  // Parsed and validated once per distinct text: clients of one app send the same few operations, and
+  // validating each of 10,000 identical subscriptions was a quarter of the gateway's CPU while they connected.
+  const documents = new Map<string, { document: DocumentNode; errors: readonly GraphQLError[] }>();
+  const checked = (source: string) => {
+    let entry = documents.get(source);
+    if (entry) {
+      documents.delete(source); // least recently used goes first
+    } else {
+      const document = parse(source, { maxTokens: opts.maxTokens });
+      entry = { document, errors: validate(opts.schema, document, rules) };
+    }
+    documents.set(source, entry);
+    if (documents.size > MAX_CACHED_DOCUMENTS) documents.delete(documents.keys().next().value!);
+    return entry;
+  };
 
   const wss = new WebSocketServer({ server: opts.httpServer, path: opts.path });
   const server = useServer<Record<string, unknown> | undefined, { live?: ConnectionState }>(
@@ -127,11 +149,11 @@ export function startLiveServer(opts: LiveServerOptions): LiveServer {
           else perUser.delete(state.viewerId);
         }
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: (ctx, id, payload) => {
         const extra = ctx.extra as unknown as Extra;
         const connection = extra.live!;
         try {
-          const document = parse(payload.query, { maxTokens: opts.maxTokens });
+          const { document, errors } = checked(payload.query);
           const operation = getOperationAST(document, payload.operationName);
           if (!operation)
             return [new GraphQLError('The document has no operation of that name.', { extensions: { code: 'BAD_USER_INPUT' } })];
@@ -141,7 +163,6 @@ export function startLiveServer(opts: LiveServerOptions): LiveServer {
                 extensions: { code: 'BAD_USER_INPUT' },
               }),
             ];
-          const errors = validate(opts.schema, document, rules);
           if (errors.length) return errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
           const coerced = getVariableValues(opts.schema, operation.variableDefinitions ?? [], payload.variables ?? {});
           if (coerced.errors) return coerced.errors.map((e) => withCode(e, 'BAD_USER_INPUT'));
@@ -154,6 +175,7 @@ export function startLiveServer(opts: LiveServerOptions): LiveServer {
           const { plan, args } = planSelection(opts.schema, document, operation, coerced.coerced, liveFields);
           const subject = renderSubject(plan.field.subject, args, connection.viewerId);
           const prepared: PreparedSubscription = {
+            id,
             plan,
             subject,
             source: payload.query,
@@ -179,7 +201,9 @@ export function startLiveServer(opts: LiveServerOptions): LiveServer {
         const { connection } = prepared;
         connection.subscriptions++;
         let remove: () => void = () => {};
-        const stream = new BoundedStream(
+        const sink = new LiveSink(
+          prepared.id,
+          prepared.socket,
           opts.limits.maxQueuedEvents,
           () => prepared.socket.close(LiveCloseCode.SlowConsumer, 'Slow consumer: events were not read in time'),
           () => {
@@ -188,12 +212,12 @@ export function startLiveServer(opts: LiveServerOptions): LiveServer {
           },
         );
         remove = hub.add(
-          stream,
+          sink,
           { source: prepared.source, operationName: prepared.operationName, variables: prepared.variables, viewerId: connection.viewerId },
           prepared.plan,
           prepared.subject,
         );
-        return stream;
+        return sink;
       },
       execute: () => {
         throw new Error('unreachable: onSubscribe refuses queries and mutations');
