@@ -3,6 +3,11 @@ import type { EventEnvelope, EventPayload, Subject } from './contracts';
 export interface PublishOptions {
   /** Deduplication id; give the same id when re-publishing the same fact (outbox retry). */
   id?: string;
+  /**
+   * When the fact happened (the envelope's `occurredAt`); default now. An outbox passes its write time,
+   * so a re-published event keeps the moment of the change and consumers can order changes by it.
+   */
+  occurredAt?: Date;
 }
 
 export interface ConsumeOptions {

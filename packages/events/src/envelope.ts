@@ -6,14 +6,14 @@ import { EVENT_VERSION, eventSchemas, type EventEnvelope, type EventPayload, typ
  * Builds the envelope for a publish. The payload is checked against its contract here, in the
  * publisher, so a bad event fails the code that made it instead of dead-lettering in every consumer.
  */
-export function makeEnvelope<S extends Subject>(subject: S, data: EventPayload<S>, id?: string): EventEnvelope<S> {
+export function makeEnvelope<S extends Subject>(subject: S, data: EventPayload<S>, id?: string, occurredAt = new Date()): EventEnvelope<S> {
   const schema = eventSchemas[subject];
   if (!schema) throw new Error(`Unknown event subject "${subject}"`);
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     throw new Error(`Invalid payload for event "${subject}": ${z.prettifyError(parsed.error)}`);
   }
-  return { id: id ?? newId(), subject, version: EVENT_VERSION, occurredAt: new Date().toISOString(), data };
+  return { id: id ?? newId(), subject, version: EVENT_VERSION, occurredAt: occurredAt.toISOString(), data };
 }
 
 const envelopeShape = z.object({

@@ -69,6 +69,16 @@ export function eventBusContract(name: string, make: () => Promise<EventBusUnder
       expect(received).toEqual(sent);
     });
 
+    it('keeps the time of the fact an outbox gives when it re-publishes later', async () => {
+      const r = recorder();
+      await consume({ durable: 'feed', subjects: ['user.registered'], handler: r.handler });
+      const wroteAt = new Date(Date.now() - 60_000);
+      const sent = await t.bus.publish('user.registered', registered(), { occurredAt: wroteAt });
+      expect(sent.occurredAt).toBe(wroteAt.toISOString());
+      const [received] = await r.waitFor(1);
+      expect(received!.occurredAt).toBe(wroteAt.toISOString());
+    });
+
     it('rejects a payload that breaks its contract', async () => {
       await expect(t.bus.publish('user.registered', { userId: 'not-an-id', handle: 'x' })).rejects.toThrow(/user\.registered/);
     });

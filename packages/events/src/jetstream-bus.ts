@@ -101,7 +101,7 @@ export class JetStreamEventBus implements EventBus {
   }
 
   async publish<S extends Subject>(subject: S, data: EventPayload<S>, opts: PublishOptions = {}): Promise<EventEnvelope<S>> {
-    const envelope = makeEnvelope(subject, data, opts.id);
+    const envelope = makeEnvelope(subject, data, opts.id, opts.occurredAt);
     if (this.closing || this.nc.isClosed()) throw new Error('event bus is closed');
     const timeout = this.opts.publishTimeoutMs ?? PUBLISH_TIMEOUT_MS;
     try {

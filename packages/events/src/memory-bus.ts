@@ -66,7 +66,7 @@ export class MemoryEventBus implements EventBus {
 
   async publish<S extends Subject>(subject: S, data: EventPayload<S>, opts: PublishOptions = {}): Promise<EventEnvelope<S>> {
     if (this.closed) throw new Error('event bus is closed');
-    const envelope = makeEnvelope(subject, data, opts.id);
+    const envelope = makeEnvelope(subject, data, opts.id, opts.occurredAt);
     const now = Date.now();
     const seen = this.seenIds.get(envelope.id);
     if (seen !== undefined && now - seen < DUPLICATE_WINDOW_MS) return envelope;

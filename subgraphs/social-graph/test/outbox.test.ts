@@ -43,6 +43,8 @@ describe('the outbox: events are committed with the change and published by the 
     await h.runtime.relay.drain();
     const event = received.find((e) => e.id === record!.id);
     expect(event).toMatchObject({ subject: 'user.followed', data: { followerId: me, followeeId: them } });
+    // The time of the follow, not of the late publish: the feed orders a pair's follow and unfollow by it.
+    expect(event!.occurredAt).toBe(record!.createdAt.toISOString());
     expect(deliveredOf(record!.id)).toBe(1);
   });
 

@@ -1,7 +1,7 @@
 import { liveSubjects, type Consumer, type EventBus, type EventEnvelope, type LivePublisher, type Subject } from '@social/events';
 import type { Logger } from '@social/kit';
 import type { FollowerSource } from '../sources/follower-source';
-import { scoreOf, type TimelineStore } from '../stores/timeline-store';
+import { scoreOf, type GraphChange, type TimelineStore } from '../stores/timeline-store';
 import type { FanoutBatch, FanoutQueue } from './fanout-queue';
 
 export const DISPATCHER_DURABLE = 'feed-fanout-dispatcher';
@@ -63,18 +63,22 @@ export class Dispatcher {
       case 'user.followed': {
         const { followerId, followeeId } = event.data as EventEnvelope<'user.followed'>['data'];
         await store.invalidateVipIds(followerId);
-        return store.follow(followerId, followeeId, this.opts.mode === 'push' || !(await store.isVip(followeeId)));
+        const merge = this.opts.mode === 'push' || !(await store.isVip(followeeId));
+        await store.follow(followerId, followeeId, merge, changeOf(event));
+        return;
       }
       case 'user.unfollowed': {
         const { followerId, followeeId } = event.data as EventEnvelope<'user.unfollowed'>['data'];
         await store.invalidateVipIds(followerId);
-        return store.removeAuthor(followerId, followeeId);
+        await store.removeAuthor(followerId, followeeId, changeOf(event));
+        return;
       }
       case 'user.blocked': {
         // A block ends follows both ways: neither sees the other's posts any more.
         const { blockerId, blockedId } = event.data as EventEnvelope<'user.blocked'>['data'];
         await Promise.all([store.invalidateVipIds(blockerId), store.invalidateVipIds(blockedId)]);
-        await Promise.all([store.removeAuthor(blockerId, blockedId), store.removeAuthor(blockedId, blockerId)]);
+        const at = changeOf(event);
+        await Promise.all([store.removeAuthor(blockerId, blockedId, at), store.removeAuthor(blockedId, blockerId, at)]);
         return;
       }
       case 'user.vip-changed': {
@@ -103,4 +107,15 @@ export class Dispatcher {
       after = endCursor;
     }
   }
+}
+
+/**
+ * A graph change as the timeline store orders it: the envelope's occurredAt, which the social graph's
+ * outbox sets to the write's time, then the event id. A pair's follow or unfollow older than the last
+ * one applied is stale.
+ */
+function changeOf(event: EventEnvelope): GraphChange {
+  const at = Date.parse(event.occurredAt);
+  if (Number.isNaN(at)) throw new Error(`event ${event.id} has no valid occurredAt: ${event.occurredAt}`);
+  return { at, id: event.id };
 }

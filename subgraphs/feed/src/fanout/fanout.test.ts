@@ -132,6 +132,25 @@ describe('fan-out (memory bus, queue and store)', () => {
     await worker.apply({ kind: 'push', postId, authorId: author, score: 1, userIds: fans });
     for (const f of fans) expect(await idsOf(h, f)).toEqual([]);
   });
+
+  it("orders a pair's follow and unfollow by when they happened, not by when they arrive", async () => {
+    const parts = memoryParts();
+    h = await FeedHarness.start(parts);
+    const [author, stays, left] = [newId(), newId(), newId()];
+    const first = await h.post(author);
+    const t0 = Date.now();
+    // `stays` unfollowed at t0 + 1 s and followed again at t0 + 2 s; the unfollow arrives last (redelivered).
+    h.graph.follow(stays, author);
+    await parts.bus.publish('user.followed', { followerId: stays, followeeId: author }, { occurredAt: new Date(t0 + 2000) });
+    await parts.bus.publish('user.unfollowed', { followerId: stays, followeeId: author }, { occurredAt: new Date(t0 + 1000) });
+    // `left` followed at t0 + 1 s and unfollowed at t0 + 2 s; the follow arrives last.
+    await parts.bus.publish('user.unfollowed', { followerId: left, followeeId: author }, { occurredAt: new Date(t0 + 2000) });
+    await parts.bus.publish('user.followed', { followerId: left, followeeId: author }, { occurredAt: new Date(t0 + 1000) });
+    const second = await h.post(author); // events reach the dispatcher in order: this lands after all four
+    await eventually(async () => ((await idsOf(h, stays)).includes(second) ? true : undefined));
+    expect(await idsOf(h, stays)).toEqual([second, first]);
+    expect(await idsOf(h, left)).toEqual([]); // the stale follow merged nothing back
+  });
 });
 
 describe('MemoryFanoutQueue', () => {

@@ -3,6 +3,7 @@ import {
   isPast,
   RECENT_CAP,
   TIMELINE_CAP,
+  type GraphChange,
   type ReadRequest,
   type TimelineEntry,
   type TimelineStore,
@@ -22,6 +23,8 @@ export class MemoryTimelineStore implements TimelineStore {
   private readonly rebuilding = new Set<string>();
   /** `<reader>:<author>` pairs unfollowed since the last follow. */
   private readonly unfollowed = new Set<string>();
+  /** Per (reader, author) pair: the time of the last follow or unfollow applied. */
+  private readonly edges = new Map<string, GraphChange>();
   private vipGeneration = 0;
 
   constructor(
@@ -64,15 +67,28 @@ export class MemoryTimelineStore implements TimelineStore {
     }
   }
 
-  async follow(userId: string, authorId: string, merge: boolean): Promise<void> {
+  async follow(userId: string, authorId: string, merge: boolean, change: GraphChange): Promise<boolean> {
+    if (!this.applyEdge(userId, authorId, change)) return false;
     this.unfollowed.delete(`${userId}:${authorId}`);
     if (merge) await this.mergeRecent([userId], [authorId]);
+    return true;
   }
 
-  async removeAuthor(userId: string, authorId: string): Promise<void> {
+  async removeAuthor(userId: string, authorId: string, change: GraphChange): Promise<boolean> {
+    if (!this.applyEdge(userId, authorId, change)) return false;
     this.unfollowed.add(`${userId}:${authorId}`);
     const timeline = this.timelines.get(userId);
     for (const [postId, e] of timeline ?? []) if (e.authorId === authorId) timeline!.delete(postId);
+    return true;
+  }
+
+  /** Records a pair's change; false when a change at or after it was applied already (stale). */
+  private applyEdge(userId: string, authorId: string, change: GraphChange): boolean {
+    const key = `${userId}:${authorId}`;
+    const last = this.edges.get(key);
+    if (last && (last.at > change.at || (last.at === change.at && last.id >= change.id))) return false;
+    this.edges.set(key, { ...change });
+    return true;
   }
 
   async read(req: ReadRequest): Promise<TimelineEntry[][]> {

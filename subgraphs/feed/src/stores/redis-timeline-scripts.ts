@@ -71,11 +71,49 @@ for i = 1, t do redis.call('ZREMRANGEBYRANK', KEYS[2 * a + i], 0, keep) end
 return merged`;
 
 /**
- * KEYS: a timeline, the author's unfollow-marker hash. ARGV: ":<authorId>" (the suffix of that
- * author's members), the reader's id, now. Removes the author's posts and leaves a marker so a batch
- * cut before the unfollow cannot bring them back.
+ * The last change applied to a (reader, author) pair is kept as "<at>:<event id>" in an edge record, for
+ * as long as a late event could arrive. A follow or unfollow at or before it (same millisecond: the
+ * event id decides) is stale and changes nothing, so two dispatchers, or a redelivery after a failure,
+ * cannot apply a pair's changes out of order.
  */
-export const REMOVE_AUTHOR = `
+const STALE_CHECK = (edgeKey: string, at: string, id: string, ttl: string) => `
+local last = redis.call('GET', ${edgeKey})
+if last then
+  local sep = string.find(last, ':', 1, true)
+  local lastAt = tonumber(string.sub(last, 1, sep - 1))
+  local at = tonumber(${at})
+  if lastAt > at or (lastAt == at and string.sub(last, sep + 1) >= ${id}) then return -1 end
+end
+redis.call('SET', ${edgeKey}, ${at} .. ':' .. ${id}, 'EX', ${ttl})`;
+
+/**
+ * KEYS: the pair's edge record, the author's unfollow-marker hash, the author's recent set, the
+ * reader's timeline. ARGV: at, event id, the reader's id, edge ttl (s), cap, merge (1 or 0). Returns -1
+ * when stale, else the number of entries merged.
+ */
+export const FOLLOW = `${STALE_CHECK('KEYS[1]', 'ARGV[1]', 'ARGV[2]', 'ARGV[4]')}
+redis.call('HDEL', KEYS[2], ARGV[3])
+if ARGV[6] ~= '1' then return 0 end
+local e = redis.call('ZRANGE', KEYS[3], 0, -1, 'WITHSCORES')
+if #e == 0 then return 0 end
+local args = {}
+for m = 1, #e, 2 do
+  args[#args + 1] = e[m + 1]
+  args[#args + 1] = e[m]
+end
+for k = 1, #args, 1000 do
+  redis.call('ZADD', KEYS[4], unpack(args, k, math.min(k + 999, #args)))
+end
+redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -(tonumber(ARGV[5]) + 1))
+return #e / 2`;
+
+/**
+ * KEYS: a timeline, the author's unfollow-marker hash, the pair's edge record. ARGV: ":<authorId>" (the
+ * suffix of that author's members), the reader's id, at, event id, edge ttl (s). Removes the author's
+ * posts and leaves a marker so a batch cut before the unfollow cannot bring them back. Returns -1 when
+ * stale, else how many posts it removed.
+ */
+export const REMOVE_AUTHOR = `${STALE_CHECK('KEYS[3]', 'ARGV[3]', 'ARGV[4]', 'ARGV[5]')}
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
 local suffix = ARGV[1]
 local removed = 0

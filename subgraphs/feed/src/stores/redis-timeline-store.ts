@@ -1,9 +1,10 @@
 import Redis from 'ioredis';
-import { ADD_RECENT, MERGE_RECENT, PUSH_POST, REMOVE_AUTHOR } from './redis-timeline-scripts';
+import { ADD_RECENT, FOLLOW, MERGE_RECENT, PUSH_POST, REMOVE_AUTHOR } from './redis-timeline-scripts';
 import {
   isPast,
   RECENT_CAP,
   TIMELINE_CAP,
+  type GraphChange,
   type ReadRequest,
   type TimelineBound,
   type TimelineEntry,
@@ -13,6 +14,7 @@ import {
 } from './timeline-store';
 
 const TOMBSTONE_TTL_SECONDS = 7 * 24 * 3600; // as long as the event stream keeps events: no replay can outlive it
+const EDGE_TTL_SECONDS = TOMBSTONE_TTL_SECONDS; // a pair's last change, for the same reason
 const REBUILD_LEASE_SECONDS = 120; // a crashed rebuild frees its claim after this; a live one takes seconds
 const VIP_CACHE_TTL_SECONDS = 3600; // a safety net: invalidation events keep it fresh, this bounds a missed one
 const READ_SLACK = 4; // extra entries per read so equal scores past the cursor rarely need a second trip
@@ -31,6 +33,7 @@ type Scripted = Redis & {
   addRecent(...args: (string | number)[]): Promise<number>;
   mergeRecent(...args: (string | number)[]): Promise<number>;
   removeAuthor(...args: (string | number)[]): Promise<number>;
+  followAuthor(...args: (string | number)[]): Promise<number>;
 };
 
 /**
@@ -49,7 +52,8 @@ export class RedisTimelineStore implements TimelineStore {
     redis.defineCommand('pushPost', { lua: PUSH_POST });
     redis.defineCommand('addRecent', { lua: ADD_RECENT, numberOfKeys: 2 });
     redis.defineCommand('mergeRecent', { lua: MERGE_RECENT });
-    redis.defineCommand('removeAuthor', { lua: REMOVE_AUTHOR, numberOfKeys: 2 });
+    redis.defineCommand('removeAuthor', { lua: REMOVE_AUTHOR, numberOfKeys: 3 });
+    redis.defineCommand('followAuthor', { lua: FOLLOW, numberOfKeys: 4 });
     await redis.connect();
     return new RedisTimelineStore(redis as Scripted, {
       timelineCap: TIMELINE_CAP,
@@ -88,13 +92,15 @@ export class RedisTimelineStore implements TimelineStore {
     await this.redis.mergeRecent(keys.length, ...keys, this.opts.timelineCap, authorIds.length, ...userIds);
   }
 
-  async follow(userId: string, authorId: string, merge: boolean): Promise<void> {
-    await this.redis.hdel(unfollowed(authorId), userId);
-    if (merge) await this.mergeRecent([userId], [authorId]);
+  async follow(userId: string, authorId: string, merge: boolean, change: GraphChange): Promise<boolean> {
+    const keys = [edge(userId, authorId), unfollowed(authorId), rc(authorId), tl(userId)];
+    const args = [change.at, change.id, userId, EDGE_TTL_SECONDS, this.opts.timelineCap, merge ? 1 : 0];
+    return (await this.redis.followAuthor(...keys, ...args)) !== -1;
   }
 
-  async removeAuthor(userId: string, authorId: string): Promise<void> {
-    await this.redis.removeAuthor(tl(userId), unfollowed(authorId), `:${authorId}`, userId, Date.now());
+  async removeAuthor(userId: string, authorId: string, change: GraphChange): Promise<boolean> {
+    const keys = [tl(userId), unfollowed(authorId), edge(userId, authorId)];
+    return (await this.redis.removeAuthor(...keys, `:${authorId}`, userId, change.at, change.id, EDGE_TTL_SECONDS)) !== -1;
   }
 
   async read(req: ReadRequest): Promise<TimelineEntry[][]> {
@@ -175,6 +181,8 @@ const followedVips = (userId: string) => `fv:${userId}`;
 const rebuild = (userId: string) => `rb:${userId}`;
 /** Per author: the readers who unfollowed (or blocked) them since they last followed, with when. */
 const unfollowed = (authorId: string) => `unf:${authorId}`;
+/** The time of the last follow or unfollow applied for this (reader, author) pair. */
+const edge = (userId: string, authorId: string) => `edge:${userId}:${authorId}`;
 const member = (e: Pick<TimelineEntry, 'postId' | 'authorId'>) => `${e.postId}:${e.authorId}`;
 const sourceKey = (s: TimelineSource) => ('timelineOf' in s ? tl(s.timelineOf) : rc(s.recentOf));
 

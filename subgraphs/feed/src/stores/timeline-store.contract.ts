@@ -1,5 +1,5 @@
 import { newId } from '@social/kit';
-import type { TimelineEntry, TimelineStore } from './timeline-store';
+import type { GraphChange, TimelineEntry, TimelineStore } from './timeline-store';
 
 export interface TimelineStoreHandle {
   store: TimelineStore;
@@ -13,6 +13,9 @@ const DAY = 86_400_000;
 function posts(authorId: string, n: number, start = NOW): TimelineEntry[] {
   return Array.from({ length: n }, (_, i) => ({ postId: newId(), authorId, score: start + i * 1000 }));
 }
+
+/** A graph change at `ms`; a fresh id each time (ids only order changes of the same millisecond). */
+const at = (ms: number): GraphChange => ({ at: ms, id: newId() });
 
 const ids = (entries: TimelineEntry[]) => entries.map((e) => e.postId);
 const newestFirst = (entries: TimelineEntry[]) => ids([...entries].reverse());
@@ -75,7 +78,7 @@ export function timelineStoreContract(name: string, make: (caps: { timeline: num
       await store.mergeRecent([reader], [alice, bob]);
       const expected = [...fromAlice.slice(1), fromBob[1]!].sort((x, y) => y.score - x.score);
       expect(await timeline(reader)).toEqual(ids(expected));
-      await store.removeAuthor(reader, alice);
+      expect(await store.removeAuthor(reader, alice, at(NOW))).toBe(true);
       expect(await timeline(reader)).toEqual([fromBob[1]!.postId]);
     });
 
@@ -106,17 +109,44 @@ export function timelineStoreContract(name: string, make: (caps: { timeline: num
       const [reader, other, author] = [newId(), newId(), newId()];
       const [old, late, after] = posts(author, 3);
       await store.addRecent(old!);
-      await store.follow(reader, author, true);
+      await store.follow(reader, author, true, at(NOW));
       expect(await timeline(reader)).toEqual([old!.postId]);
-      await store.removeAuthor(reader, author);
+      await store.removeAuthor(reader, author, at(NOW + 1));
       expect(await timeline(reader)).toEqual([]);
       expect(await store.pushPost(late!, [reader, other], 0)).toEqual([other]); // a batch cut before the unfollow
       await store.mergeRecent([reader, other], [author]);
       expect(await timeline(reader)).toEqual([]);
       expect(await timeline(other)).toEqual([late!.postId, old!.postId]);
-      await store.follow(reader, author, false);
+      await store.follow(reader, author, false, at(NOW + 2));
       expect(await store.pushPost(after!, [reader], 0)).toEqual([reader]);
       expect(await timeline(reader)).toEqual([after!.postId]);
+    });
+
+    it("applies a pair's follow and unfollow by when they happened, whatever order they arrive in", async () => {
+      const [reader, author] = [newId(), newId()];
+      const [old, next] = posts(author, 2);
+      await store.addRecent(old!);
+      // follow at 1, unfollow at 2, follow at 3, delivered as 1, 3, 2 (the unfollow redelivered late).
+      const [followed, unfollowed, followedAgain] = [at(NOW + 1), at(NOW + 2), at(NOW + 3)];
+      expect(await store.follow(reader, author, true, followed)).toBe(true);
+      expect(await store.follow(reader, author, true, followedAgain)).toBe(true);
+      expect(await store.removeAuthor(reader, author, unfollowed)).toBe(false);
+      expect(await timeline(reader)).toEqual([old!.postId]);
+      expect(await store.pushPost(next!, [reader], 0)).toEqual([reader]); // no unfollow marker left behind
+      // A replay changes nothing, and an older follow cannot undo a newer unfollow.
+      expect(await store.follow(reader, author, true, followedAgain)).toBe(false);
+      const lastUnfollow = at(NOW + 4);
+      expect(await store.removeAuthor(reader, author, lastUnfollow)).toBe(true);
+      expect(await store.follow(reader, author, true, followedAgain)).toBe(false);
+      expect(await timeline(reader)).toEqual([]);
+      // In the same millisecond the event id decides (ids from one writer increase).
+      expect(await store.follow(reader, author, true, { at: lastUnfollow.at, id: newId() })).toBe(true);
+      expect(await store.removeAuthor(reader, author, lastUnfollow)).toBe(false);
+      expect(await timeline(reader)).toEqual([old!.postId]); // the recent set merged back in
+      // Other pairs are independent.
+      const other = newId();
+      expect(await store.follow(other, author, true, at(NOW))).toBe(true);
+      expect(await timeline(other)).toEqual([old!.postId]);
     });
 
     it('records visits and returns the previous one', async () => {

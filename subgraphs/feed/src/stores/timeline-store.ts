@@ -28,6 +28,15 @@ export interface TimelineBound {
   postId: string;
 }
 
+/**
+ * A follow graph change: when it happened (ms, the social graph's write time) and its event id, which
+ * orders two changes of one pair in the same millisecond (ids from one writer increase).
+ */
+export interface GraphChange {
+  at: number;
+  id: string;
+}
+
 export interface Visit {
   previous: number | null;
   rebuilding: boolean;
@@ -63,13 +72,19 @@ export interface TimelineStore {
    * a (reader, author) pair with an unfollow marker.
    */
   mergeRecent(userIds: string[], authorIds: string[]): Promise<void>;
-  /** `userId` follows `authorId` (again): clears the unfollow marker, then merges the author's recent set when `merge`. */
-  follow(userId: string, authorId: string, merge: boolean): Promise<void>;
   /**
-   * Removes every post by `authorId` from `userId`'s timeline (unfollow, block) and leaves an unfollow
-   * marker: a push or merge batch cut before the unfollow and applied after it skips this reader.
+   * `userId` follows `authorId` (again) as of `change`: clears the unfollow marker, then merges the
+   * author's recent set when `merge`. Changes nothing and returns false when a change of this pair at or
+   * after `change` was applied already: a follow delivered late (redelivered after a failure, or handled
+   * by another dispatcher instance) never undoes a newer unfollow.
    */
-  removeAuthor(userId: string, authorId: string): Promise<void>;
+  follow(userId: string, authorId: string, merge: boolean, change: GraphChange): Promise<boolean>;
+  /**
+   * Removes every post by `authorId` from `userId`'s timeline (unfollow, block) as of `change` and leaves an
+   * unfollow marker: a push or merge batch cut before the unfollow and applied after it skips this
+   * reader. Like `follow`, returns false and changes nothing when a newer change of the pair was applied.
+   */
+  removeAuthor(userId: string, authorId: string, change: GraphChange): Promise<boolean>;
   /** One pipelined read of several sources; each answer holds up to `limit` entries past the bound, in order. */
   read(req: ReadRequest): Promise<TimelineEntry[][]>;
   /** Records a visit at `now`; returns the previous one (null: never seen) and whether a rebuild is running. */

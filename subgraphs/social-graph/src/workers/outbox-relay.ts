@@ -107,7 +107,8 @@ export class OutboxRelay {
             done.push(record);
             continue;
           }
-          await this.d.bus.publish(record.subject, record.payload as never, { id: record.id });
+          // occurredAt: the write's time, not this publish's, so the feed orders follow and unfollow of a pair by it.
+          await this.d.bus.publish(record.subject, record.payload as never, { id: record.id, occurredAt: record.createdAt });
           done.push(record);
         }
       } finally {
