@@ -17,7 +17,7 @@ const TEXT_FINAL = 0x81; // FIN + text opcode
 /**
  * One unmasked text frame (RFC 6455 5.2; a server never masks) with its header, in a single buffer. ws
  * sends the header and the payload as two chunks through cork/uncork and a writev; one buffer and one
- * write took 30% more events per second out of one process in the 10,000-subscriber burst.
+ * write gave 17% more deliveries per second in the 10,000-subscriber burst (3 interleaved pairs of runs).
  */
 function textFrame(text: string): Buffer {
   const length = Buffer.byteLength(text);
