@@ -46,11 +46,21 @@ export async function startStackHost(opts: {
   };
   const handle = await startChild<StackHostReady>('stack', path.join(__dirname, 'stack-host.ts'), {
     env: { ...PRODUCTION_ENV, BENCH_STACK: JSON.stringify(config) },
+    ...profileFlags(),
     ipcReady: true,
     stopByMessage: true,
     readyTimeoutMs: 300_000,
   });
   return { handle, urls: handle.info.urls, ...(handle.info.seeded ? { seeded: handle.info.seeded } : {}), secrets: opts.secrets };
+}
+
+/**
+ * BENCH_PROFILE_DIR=<dir>: the stack host and every gateway write a V8 CPU profile there when they stop
+ * (open it in Chrome DevTools or speedscope), to see where a scenario's time goes.
+ */
+function profileFlags(): { nodeFlags?: string[] } {
+  const dir = process.env['BENCH_PROFILE_DIR'];
+  return dir ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`] } : {};
 }
 
 export type GatewayKind = 'ours' | 'hive' | 'apollo-default';
@@ -93,7 +103,7 @@ export async function startGateway(
     WORKERS: String(opts.workers),
     ...opts.env,
   };
-  const handle = await startChild(kind, ENTRIES[kind], { env, ...(opts.nodeFlags ? { nodeFlags: opts.nodeFlags } : {}) });
+  const handle = await startChild(kind, ENTRIES[kind], { env, ...(opts.nodeFlags ? { nodeFlags: opts.nodeFlags } : profileFlags()) });
   const url = `http://127.0.0.1:${port}/graphql`;
   try {
     await waitForGraphQL(url, opts.probe, { child: handle.child });

@@ -1,4 +1,4 @@
-import type { AccessTokens } from '@social/kit';
+import { VerifiedTokens, type AccessTokens } from '@social/kit';
 
 /** Access tokens remembered as verified; past this the oldest entries go first. */
 export const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
@@ -10,20 +10,20 @@ export const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
  * remembered one is refused from the moment it expires, exactly as verifying it again would.
  */
 export class VerifiedAccessTokens {
-  private readonly entries = new Map<string, { userId: string; expiresAt: number }>();
+  private readonly verified: VerifiedTokens<string>;
 
   constructor(
     private readonly tokens: AccessTokens,
-    private readonly opts: { maxEntries?: number; now?: () => number } = {},
-  ) {}
+    opts: { maxEntries?: number; now?: () => number } = {},
+  ) {
+    this.verified = new VerifiedTokens(opts.maxEntries ?? VERIFIED_TOKEN_CACHE_SIZE, opts.now);
+  }
 
   async verify(token: string): Promise<{ userId: string }> {
-    const hit = this.entries.get(token);
-    if (hit && (this.opts.now ?? Date.now)() < hit.expiresAt) return { userId: hit.userId };
-    if (hit) this.entries.delete(token);
+    const known = this.verified.get(token);
+    if (known) return { userId: known };
     const { userId, expiresAt } = await this.tokens.verify(token); // throws UNAUTHENTICATED (expired or invalid)
-    if (this.entries.size >= (this.opts.maxEntries ?? VERIFIED_TOKEN_CACHE_SIZE)) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(token, { userId, expiresAt: expiresAt.getTime() });
+    this.verified.set(token, userId, expiresAt.getTime());
     return { userId };
   }
 }

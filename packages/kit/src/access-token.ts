@@ -1,6 +1,7 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { unauthenticated } from './errors';
+import { hmacKey } from './hmac-tokens';
 
 /**
  * Access tokens: short-lived HS256 JWTs issued by the user subgraph and verified by the gateway. Both
@@ -11,9 +12,9 @@ export const ACCESS_TOKEN_AUDIENCE = 'social-api';
 export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 900; // 15 minutes: a stolen token is useful briefly; refresh is cheap
 
 export class AccessTokens {
-  private readonly key: Uint8Array;
+  private readonly key: ReturnType<typeof hmacKey>;
   constructor(secret: string) {
-    this.key = new TextEncoder().encode(secret);
+    this.key = hmacKey(secret);
   }
 
   async sign(userId: string, ttlSeconds = DEFAULT_ACCESS_TOKEN_TTL_SECONDS): Promise<{ token: string; expiresAt: Date }> {
@@ -27,14 +28,14 @@ export class AccessTokens {
       .setIssuedAt(now)
       .setExpirationTime(exp)
       .setJti(randomUUID())
-      .sign(this.key);
+      .sign(await this.key());
     return { token, expiresAt: new Date(exp * 1000) };
   }
 
   /** Returns the user id, or throws UNAUTHENTICATED saying whether to refresh (expired) or sign in again. */
   async verify(token: string): Promise<{ userId: string; expiresAt: Date }> {
     try {
-      const { payload } = await jwtVerify(token, this.key, {
+      const { payload } = await jwtVerify(token, await this.key(), {
         issuer: ACCESS_TOKEN_ISSUER,
         audience: ACCESS_TOKEN_AUDIENCE,
         algorithms: ['HS256'],

@@ -1,4 +1,5 @@
 export * from './access-token';
+export { VerifiedTokens } from './hmac-tokens';
 export * from './config';
 export * from './cursor';
 export * from './errors';

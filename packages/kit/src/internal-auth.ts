@@ -1,5 +1,6 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { unauthenticated } from './errors';
+import { hmacKey, VerifiedTokens } from './hmac-tokens';
 
 /**
  * Requests between our own processes (gateway to subgraph, subgraph to subgraph) carry this header:
@@ -20,12 +21,12 @@ export interface InternalIdentity {
 }
 
 export class InternalSigner {
-  private readonly key: Uint8Array;
+  private readonly key: ReturnType<typeof hmacKey>;
   constructor(
     secret: string,
     private readonly caller: string,
   ) {
-    this.key = new TextEncoder().encode(secret);
+    this.key = hmacKey(secret);
   }
 
   async sign(viewerId: string | null): Promise<string> {
@@ -35,22 +36,27 @@ export class InternalSigner {
       .setAudience(AUDIENCE)
       .setIssuedAt()
       .setExpirationTime(`${INTERNAL_TOKEN_TTL_SECONDS}s`);
-    return jwt.sign(this.key);
+    return jwt.sign(await this.key());
   }
 }
 
 export class InternalVerifier {
-  private readonly key: Uint8Array;
+  private readonly key: ReturnType<typeof hmacKey>;
+  private readonly verified = new VerifiedTokens<InternalIdentity>();
   constructor(secret: string) {
-    this.key = new TextEncoder().encode(secret);
+    this.key = hmacKey(secret);
   }
 
   async verify(header: string | undefined | null): Promise<InternalIdentity> {
     if (!header) throw unauthenticated('This service only answers requests signed by the gateway.');
+    const known = this.verified.get(header);
+    if (known) return known;
     try {
-      const { payload } = await jwtVerify(header, this.key, { audience: AUDIENCE, algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(header, await this.key(), { audience: AUDIENCE, algorithms: ['HS256'] });
       const vid = payload['vid'];
-      return { caller: payload.iss ?? 'unknown', viewerId: typeof vid === 'string' ? vid : null };
+      const identity = { caller: payload.iss ?? 'unknown', viewerId: typeof vid === 'string' ? vid : null };
+      if (payload.exp) this.verified.set(header, identity, payload.exp * 1000);
+      return identity;
     } catch (err) {
       if (err instanceof joseErrors.JOSEError) {
         throw unauthenticated('The internal request signature is invalid or expired.');

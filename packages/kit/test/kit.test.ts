@@ -4,6 +4,7 @@ import {
   AccessTokens,
   InternalSigner,
   InternalVerifier,
+  VerifiedTokens,
   baseEnvSchema,
   decodeCursor,
   encodeCursor,
@@ -108,6 +109,30 @@ describe('internal request signatures', () => {
     expect(await asyncCodeOf(verifier.verify(forged))).toBe('UNAUTHENTICATED');
     const good = await new InternalSigner(secret, 'gateway').sign(null);
     expect(await asyncCodeOf(verifier.verify(good.slice(0, -2) + (good.endsWith('A') ? 'BB' : 'AA')))).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('verified tokens', () => {
+  it('remember what a token said until it expires, and forget the oldest when full', () => {
+    let now = 1_000;
+    const verified = new VerifiedTokens<string>(2, () => now);
+    verified.set('t1', 'alice', 2_000);
+    verified.set('t2', 'bob', 5_000);
+    expect([verified.get('t1'), verified.get('t2'), verified.get('t3')]).toEqual(['alice', 'bob', undefined]);
+    now = 2_000; // t1 expires at its exp, exactly as verifying it again would refuse it
+    expect(verified.get('t1')).toBeUndefined();
+    verified.set('t3', 'carol', 5_000);
+    verified.set('t4', 'dave', 5_000); // full: t2, the oldest, goes
+    expect([verified.get('t2'), verified.get('t3'), verified.get('t4'), verified.size]).toEqual([undefined, 'carol', 'dave', 2]);
+  });
+
+  it('let an internal verifier answer a token again without weakening it: a changed token is checked anew', async () => {
+    const verifier = new InternalVerifier('x'.repeat(40));
+    const token = await new InternalSigner('x'.repeat(40), 'gateway').sign('aaaaaaaaaaaaaaaaaaaaaaaa');
+    for (let i = 0; i < 3; i++)
+      await expect(verifier.verify(token)).resolves.toEqual({ caller: 'gateway', viewerId: 'aaaaaaaaaaaaaaaaaaaaaaaa' });
+    expect(await asyncCodeOf(verifier.verify(token.slice(0, -2) + (token.endsWith('A') ? 'BB' : 'AA')))).toBe('UNAUTHENTICATED');
+    await expect(verifier.verify(token)).resolves.toMatchObject({ viewerId: 'aaaaaaaaaaaaaaaaaaaaaaaa' });
   });
 });
 
