@@ -8,7 +8,8 @@ import WebSocket from 'ws';
  * caused the event (e.g. a like) and reads the receive time handed to onNext.
  */
 export interface WsClientPool {
-  clients: Client[];
+  /** The graphql-ws clients (kind 'graphql-ws' only). */
+  clients?: Client[];
   /** Subscribes every client to one operation; returns a function that unsubscribes them all. */
   subscribeAll<T = unknown>(
     operation: { query: string; variables?: Record<string, unknown> },
@@ -18,14 +19,25 @@ export interface WsClientPool {
   close(): Promise<void>;
 }
 
-export async function openWsClients(opts: {
+export interface WsClientOptions {
   url: string;
   count: number;
   /** Per client, e.g. an access token: `{ authorization: 'Bearer ...' }`. */
   connectionParams?: (index: number) => Record<string, unknown>;
   /** Connections being opened at once. */
   concurrency?: number;
-}): Promise<WsClientPool> {
+  /**
+   * `graphql-ws` (default): the graphql-ws library's client, as an app would use it. `protocol`: the
+   * graphql-transport-ws messages spoken directly over ws (init, subscribe, next, ping/pong, complete),
+   * for scenarios that put thousands of clients in this one process: the library's per-message work
+   * (validation, emitter, sinks) cost the harness as much CPU per event as the server spent sending it,
+   * on a machine where both share two cores.
+   */
+  client?: 'graphql-ws' | 'protocol';
+}
+
+export async function openWsClients(opts: WsClientOptions): Promise<WsClientPool> {
+  if (opts.client === 'protocol') return openProtocolClients(opts);
   const clients: Client[] = new Array(opts.count);
   let next = 0;
   const open = async () => {
@@ -74,6 +86,84 @@ export async function openWsClients(opts: {
     },
     async close() {
       await Promise.all(clients.map((c) => c.dispose()));
+    },
+  };
+}
+
+type Listener = { next(id: string, data: unknown): void; error(id: string, err: unknown): void };
+
+/** One graphql-transport-ws connection without a client library: what it sends and reads is the protocol itself. */
+class ProtocolClient {
+  private readonly socket: WebSocket;
+  private listener: Listener | null = null;
+  readonly acknowledged: Promise<void>;
+
+  constructor(url: string, params: Record<string, unknown> | undefined) {
+    this.socket = new WebSocket(url, 'graphql-transport-ws');
+    this.acknowledged = new Promise<void>((resolve, reject) => {
+      this.socket.once('open', () => this.send({ type: 'connection_init', ...(params ? { payload: params } : {}) }));
+      this.socket.on('error', reject); // kept: a later error must not go unheard (ws throws when none listens)
+      this.socket.once('close', (code, reason) => reject(new Error(`closed ${code} ${reason.toString()}`)));
+      this.socket.on('message', (data) => {
+        const msg = JSON.parse(data.toString()) as { type: string; id?: string; payload?: unknown };
+        if (msg.type === 'next') this.listener?.next(msg.id!, msg.payload);
+        else if (msg.type === 'error') this.listener?.error(msg.id!, msg.payload);
+        else if (msg.type === 'ping') this.send({ type: 'pong' });
+        else if (msg.type === 'connection_ack') resolve();
+      });
+    });
+  }
+
+  subscribe(id: string, operation: { query: string; variables?: Record<string, unknown> }, listener: Listener): () => void {
+    this.listener = listener;
+    this.send({ id, type: 'subscribe', payload: operation });
+    return () => this.send({ id, type: 'complete' });
+  }
+
+  close(): Promise<void> {
+    if (this.socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.socket.once('close', () => resolve());
+      this.socket.close(1000, 'done');
+    });
+  }
+
+  private send(message: object): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+}
+
+async function openProtocolClients(opts: WsClientOptions): Promise<WsClientPool> {
+  const clients: ProtocolClient[] = new Array(opts.count);
+  let next = 0;
+  const open = async () => {
+    while (next < opts.count) {
+      const i = next++;
+      const client = new ProtocolClient(opts.url, opts.connectionParams?.(i));
+      clients[i] = client;
+      await client.acknowledged.catch((err: Error) => {
+        throw new Error(`client ${i} could not connect: ${err.message}`);
+      });
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 50, opts.count) }, open));
+  } catch (err) {
+    await Promise.all(clients.filter(Boolean).map((c) => c.close()));
+    throw err;
+  }
+  return {
+    subscribeAll(operation, onNext, onError) {
+      const stops = clients.map((client, i) =>
+        client.subscribe('1', operation, {
+          next: (_id, result) => onNext(i, (result as { data?: unknown }).data as never, performance.now()),
+          error: (_id, err) => onError?.(i, err),
+        }),
+      );
+      return () => stops.forEach((stop) => stop());
+    },
+    async close() {
+      await Promise.all(clients.map((c) => c.close()));
     },
   };
 }
