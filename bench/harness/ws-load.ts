@@ -38,11 +38,9 @@ export interface WsClientOptions {
 
 export async function openWsClients(opts: WsClientOptions): Promise<WsClientPool> {
   if (opts.client === 'protocol') return openProtocolClients(opts);
-  const clients: Client[] = new Array(opts.count);
-  let next = 0;
-  const open = async () => {
-    while (next < opts.count) {
-      const i = next++;
+  const clients = await openAll<Client>(
+    opts,
+    async (i) => {
       const client = createClient({
         url: opts.url,
         webSocketImpl: WebSocket,
@@ -51,27 +49,27 @@ export async function openWsClients(opts: WsClientOptions): Promise<WsClientPool
         onNonLazyError: () => {}, // reported through the 'closed' listener below
         connectionParams: opts.connectionParams ? () => opts.connectionParams!(i) : undefined,
       });
-      await new Promise<void>((resolve, reject) => {
-        const offConnected = client.on('connected', () => {
-          offConnected();
-          offClosed();
-          resolve();
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const offConnected = client.on('connected', () => {
+            offConnected();
+            offClosed();
+            resolve();
+          });
+          const offClosed = client.on('closed', (event) => {
+            offConnected();
+            offClosed();
+            reject(new Error(`client ${i} could not connect: ${(event as { code?: number; reason?: string })?.reason ?? String(event)}`));
+          });
         });
-        const offClosed = client.on('closed', (event) => {
-          offConnected();
-          offClosed();
-          reject(new Error(`client ${i} could not connect: ${(event as { code?: number; reason?: string })?.reason ?? String(event)}`));
-        });
-      });
-      clients[i] = client;
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 50, opts.count) }, open));
-  } catch (err) {
-    await Promise.all(clients.filter(Boolean).map((c) => c.dispose()));
-    throw err;
-  }
+      } catch (err) {
+        await client.dispose();
+        throw err;
+      }
+      return client;
+    },
+    async (c) => void (await c.dispose()),
+  );
   return {
     clients,
     subscribeAll(operation, onNext, onError) {
@@ -134,24 +132,20 @@ class ProtocolClient {
 }
 
 async function openProtocolClients(opts: WsClientOptions): Promise<WsClientPool> {
-  const clients: ProtocolClient[] = new Array(opts.count);
-  let next = 0;
-  const open = async () => {
-    while (next < opts.count) {
-      const i = next++;
+  const clients = await openAll<ProtocolClient>(
+    opts,
+    async (i) => {
       const client = new ProtocolClient(opts.url, opts.connectionParams?.(i));
-      clients[i] = client;
-      await client.acknowledged.catch((err: Error) => {
-        throw new Error(`client ${i} could not connect: ${err.message}`);
-      });
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 50, opts.count) }, open));
-  } catch (err) {
-    await Promise.all(clients.filter(Boolean).map((c) => c.close()));
-    throw err;
-  }
+      try {
+        await client.acknowledged;
+      } catch (err) {
+        await client.close();
+        throw new Error(`client ${i} could not connect: ${(err as Error).message}`);
+      }
+      return client;
+    },
+    (c) => c.close(),
+  );
   return {
     subscribeAll(operation, onNext, onError) {
       const stops = clients.map((client, i) =>
@@ -166,4 +160,23 @@ async function openProtocolClients(opts: WsClientOptions): Promise<WsClientPool>
       await Promise.all(clients.map((c) => c.close()));
     },
   };
+}
+
+/** Opens `count` clients, `concurrency` at a time (a ramp, not a SYN flood); on a failure closes those opened and throws. */
+async function openAll<C>(opts: WsClientOptions, open: (i: number) => Promise<C>, close: (c: C) => Promise<void>): Promise<C[]> {
+  const clients: C[] = new Array(opts.count);
+  let next = 0;
+  const worker = async () => {
+    while (next < opts.count) {
+      const i = next++;
+      clients[i] = await open(i);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 50, opts.count) }, worker));
+  } catch (err) {
+    await Promise.all(clients.filter(Boolean).map(close));
+    throw err;
+  }
+  return clients;
 }
