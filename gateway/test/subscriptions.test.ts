@@ -220,7 +220,9 @@ describe('live subscriptions (graphql-ws at the gateway)', () => {
     const refused = connect('Bearer not-a-token');
     expect((await refused.closed).code).toBe(LiveCloseCode.Unauthorized);
 
-    const expiring = connect(await bearer('viewer2', 1));
+    // exp is in whole seconds, so a 1-second token can have 0-1 s left when signed: 2 leaves at least one
+    // second to subscribe before it expires (a loaded CI machine once took longer than what was left).
+    const expiring = connect(await bearer('viewer2', 2));
     const sub = collect(expiring.client, LIKED, { p: 'p6' });
     await eventually(async () => (live.stats().subjects === 1 ? true : undefined));
     const closed = await expiring.closed;
