@@ -5,6 +5,7 @@ import neo4j, { type Driver, type Record as Neo4jRecord } from 'neo4j-driver';
 import type { RealStores } from '@social/stack';
 import { harnessEnv } from './config';
 import { REPO_ROOT } from './processes';
+import type { Environment } from './report';
 
 export type ServerUrls = Omit<RealStores, 'isolation'>;
 
@@ -91,6 +92,12 @@ export class DatasetReader {
     if (!doc) return null;
     const { password: _password, _id, ...rest } = doc as Record<string, unknown>;
     return rest;
+  }
+
+  /** The report's line for this dataset: its counts, how many readers a scenario drew from, and the loader's manifest. */
+  async environmentEntry(scale: string, counts: DatasetCounts, readers: readonly Reader[]): Promise<Environment['dataset'][number]> {
+    const manifest = await this.manifest();
+    return { scale, prefix: this.prefix, ...counts, note: `${readers.length} users follow someone`, ...(manifest ? { manifest } : {}) };
   }
 
   /** Every user with how many accounts they follow (only those following someone). */

@@ -62,7 +62,7 @@ export async function startStackHost(opts: {
  * BENCH_PROFILE_DIR=<dir>: the stack host and every gateway write a V8 CPU profile there when they stop
  * (open it in Chrome DevTools or speedscope), to see where a scenario's time goes.
  */
-function profileFlags(): { nodeFlags?: string[] } {
+export function profileFlags(): { nodeFlags?: string[] } {
   const dir = process.env['BENCH_PROFILE_DIR'];
   return dir ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`] } : {};
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { REPO_ROOT, freePort, startChild, waitForGraphQL } from '../harness/processes';
 import type { ScenarioContext, Scenario } from '../harness/scenario';
 import { summarize } from '../harness/stats';
-import { newSecrets, startStackHost, SUPERGRAPH_PATH } from '../harness/targets';
+import { newSecrets, profileFlags, startStackHost, SUPERGRAPH_PATH } from '../harness/targets';
 import { openWsClients, type WsClientPool } from '../harness/ws-load';
 
 /** Subscriber counts measured, in order (each step opens this many clients on the one gateway process). */
@@ -18,8 +18,6 @@ const WARM_UP_ATTEMPTS = 3;
  * 2026-12-06: bursts rose from 58k to 58-70k deliveries/s, but p99 at 10,000 did not move (253-344 ms either way).
  */
 const CLIENT = process.env['LIVE_BENCH_CLIENT'] === 'protocol' ? 'protocol' : 'graphql-ws';
-/** A directory: the gateway writes a CPU profile there when it stops (where the delivery time goes). */
-const PROFILE_DIR = process.env['LIVE_BENCH_PROFILE_DIR'];
 
 const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`;
 const LIKED = `subscription($p: ID!) { postLiked(postId: $p) { likeCount likedBy { handle } post { id likeCount } } }`;
@@ -73,7 +71,7 @@ export const live: Scenario = {
         SHED_EVENT_LOOP_DELAY_MS: '0',
         GATEWAY_WORKERS: '1',
       },
-      ...(PROFILE_DIR ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] } : {}),
+      ...profileFlags(),
     });
     ctx.defer(() => gateway.stop());
     const url = `http://127.0.0.1:${port}/graphql`;

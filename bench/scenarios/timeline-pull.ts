@@ -117,7 +117,6 @@ async function runScale(ctx: ScenarioContext, scale: Scale | 'demo', perPage: Ma
             `no dataset under prefix ${prefix}: load it with npm run dataset:load -w @social/bench -- --scale ${scale} --prefix ${prefix}`,
           );
         readers = await reader.readers();
-        const manifest = await reader.manifest();
         // The store query behind one pull read, timed alone (it tells the store's cost from the rest).
         const probeReaders = readers.slice(0, scale === 'M' ? 1 : 2);
         for (const r of probeReaders) {
@@ -128,13 +127,7 @@ async function runScale(ctx: ScenarioContext, scale: Scale | 'demo', perPage: Ma
           );
           ctx.log(`store probe: ${probe.authors} authors -> ${probe.ms.toFixed(0)} ms`);
         }
-        ctx.environment.dataset.push({
-          scale,
-          prefix,
-          ...counts,
-          note: `${readers.length} users follow someone`,
-          ...(manifest ? { manifest } : {}),
-        });
+        ctx.environment.dataset.push(await reader.environmentEntry(scale, counts, readers));
       } finally {
         await reader.close();
       }

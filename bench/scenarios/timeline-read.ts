@@ -125,14 +125,7 @@ async function runScale(ctx: ScenarioContext, scale: Scale, perKey: Map<string, 
     const counts = await reader.counts();
     if (counts.users === 0) throw new Error(`no dataset under prefix ${prefix}: npm run dataset:load -w @social/bench -- --scale ${scale}`);
     readers = await reader.readers();
-    const manifest = await reader.manifest();
-    ctx.environment.dataset.push({
-      scale,
-      prefix,
-      ...counts,
-      note: `${readers.length} users follow someone`,
-      ...(manifest ? { manifest } : {}),
-    });
+    ctx.environment.dataset.push(await reader.environmentEntry(scale, counts, readers));
   } finally {
     await reader.close();
   }

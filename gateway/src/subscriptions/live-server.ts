@@ -16,6 +16,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { Context } from 'graphql-ws';
 import { isAppError, type AccessTokens, type Logger } from '@social/kit';
 import type { LiveSubscriber } from '@social/events';
+import { BoundedCache } from '../bounded-cache';
 import { LiveCloseCode } from './close-codes';
 import { LiveFanIn } from './fan-in';
 import { LiveHub, type LiveQueryExecutor } from './live-hub';
@@ -101,17 +102,13 @@ export function startLiveServer(opts: LiveServerOptions): LiveServer {
 
   // Parsed and validated once per distinct text: clients of one app send the same few operations, and
   // validating each of 10,000 identical subscriptions was a quarter of the gateway's CPU while they connected.
-  const documents = new Map<string, { document: DocumentNode; errors: readonly GraphQLError[] }>();
-  const checked = (source: string) => {
-    let entry = documents.get(source);
-    if (entry) {
-      documents.delete(source); // least recently used goes first
-    } else {
-      const document = parse(source, { maxTokens: opts.maxTokens });
-      entry = { document, errors: validate(opts.schema, document, rules) };
-    }
-    documents.set(source, entry);
-    if (documents.size > MAX_CACHED_DOCUMENTS) documents.delete(documents.keys().next().value!);
+  const documents = new BoundedCache<{ document: DocumentNode; errors: readonly GraphQLError[] }>(MAX_CACHED_DOCUMENTS);
+  const checked = async (source: string) => {
+    const cached = await documents.get(source);
+    if (cached) return cached;
+    const document = parse(source, { maxTokens: opts.maxTokens });
+    const entry = { document, errors: validate(opts.schema, document, rules) };
+    await documents.set(source, entry);
     return entry;
   };
 
@@ -149,11 +146,11 @@ export function startLiveServer(opts: LiveServerOptions): LiveServer {
           else perUser.delete(state.viewerId);
         }
       },
-      onSubscribe: (ctx, id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const extra = ctx.extra as unknown as Extra;
         const connection = extra.live!;
         try {
-          const { document, errors } = checked(payload.query);
+          const { document, errors } = await checked(payload.query);
           const operation = getOperationAST(document, payload.operationName);
           if (!operation)
             return [new GraphQLError('The document has no operation of that name.', { extensions: { code: 'BAD_USER_INPUT' } })];

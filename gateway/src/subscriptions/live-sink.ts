@@ -88,11 +88,6 @@ export class LiveSink implements AsyncIterableIterator<never> {
     else this.socket.send(text, this.written);
   }
 
-  /** Messages written to the socket but not yet taken by the kernel (metrics, tests). */
-  get pending(): number {
-    return this.queued;
-  }
-
   next(): Promise<IteratorResult<never>> {
     if (this.done) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => (this.finished = resolve));
