@@ -47,6 +47,11 @@ const gatewayEnvSchema = serviceEnvSchema(
     LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: int(50, 1),
     /** Undelivered events per subscription before the client is closed as a slow consumer (4008). */
     LIVE_MAX_QUEUED_EVENTS: int(100, 1),
+    /**
+     * How often a viewer's extra live subjects (`@liveSubjectsFrom`: the VIPs they follow, for homeTimelineUpdated)
+     * are asked for again even without a change event: an account turning VIP is noticed within this long.
+     */
+    LIVE_SUBJECTS_REFRESH_MS: int(300_000, 1_000),
     // Limits for everyone (gateway/src/limits): see the README's "Limits" section for how each was chosen.
     /** Largest request body accepted (bytes); a large mutation is a few KB. */
     MAX_BODY_BYTES: int(100_000, 1_000),

@@ -135,6 +135,7 @@ export async function startGateway(
     config,
     gateway,
     supergraphSdl,
+    subgraphUrls: subgraphUrlsOf(supergraphSdl, config.subgraphUrls),
     validationRules: limits.main.validationRules,
     logger,
     live: deps.live,

@@ -11,6 +11,7 @@ import { MemoryLiveBus, liveSubjects } from '@social/events';
 import { eventually } from '@social/test-kit';
 import { startLiveServer, type LiveServer } from '../src/subscriptions/live-server';
 import type { LiveQueryExecutor } from '../src/subscriptions/live-hub';
+import type { ViewerIdsLookup } from '../src/subscriptions/viewer-ids';
 
 /**
  * homeTimelineUpdated (feed SDL): the subject is the signed-in viewer's own timeline subject, and the
@@ -29,6 +30,15 @@ describe('Subscription.homeTimelineUpdated at the gateway', () => {
   const calls: { field: string; id: unknown; viewerId: string | null }[] = [];
   const tokens = new AccessTokens(SECRET);
   const clients: Client[] = [];
+  /** What the social graph's _followedVipIds answers per viewer (a viewer missing here makes the lookup fail). */
+  const followedVips = new Map<string, string[]>();
+  const lookups: { field: string; viewerId: string }[] = [];
+  const lookup: ViewerIdsLookup = async (field, viewerId) => {
+    lookups.push({ field, viewerId });
+    const ids = followedVips.get(viewerId);
+    if (!ids) throw new Error('social graph unavailable');
+    return ids;
+  };
 
   /** Answers the event query as the post subgraph would, recording which root field, id and viewer it was asked. */
   const execute: LiveQueryExecutor = async (query, variables, viewerId) => {
@@ -61,6 +71,7 @@ describe('Subscription.homeTimelineUpdated at the gateway', () => {
       maxTokens: 2_000,
       validationRules: [],
       logger: createLogger('test', 'silent'),
+      viewerIds: { lookup, refreshMs: 60_000 },
     });
   });
   afterAll(async () => {
@@ -92,9 +103,11 @@ describe('Subscription.homeTimelineUpdated at the gateway', () => {
   const bearer = async (userId: string) => `Bearer ${(await tokens.sign(userId)).token}`;
 
   it("delivers only the viewer's own timeline events, with the post resolved as the viewer", async () => {
+    followedVips.set('alice1', []).set('bob1', []);
     const alice = subscribe(await bearer('alice1'));
     const bob = subscribe(await bearer('bob1'));
-    await eventually(async () => (live.stats().subjects === 2 ? true : undefined));
+    // Each: the own timeline subject and the followings-changed subject (no VIPs followed).
+    await eventually(async () => (live.stats().subjects === 4 ? true : undefined));
 
     await bus.publishLive(liveSubjects.timelineUpdated('bob1'), { userId: 'bob1', postId: 'pb' });
     await bus.publishLive(liveSubjects.timelineUpdated('alice1'), { userId: 'alice1', postId: 'pa' });
@@ -108,6 +121,54 @@ describe('Subscription.homeTimelineUpdated at the gateway', () => {
         { field: 'post', id: 'pb', viewerId: 'bob1' },
       ]),
     );
+  });
+
+  it('delivers the posts of the VIPs the viewer follows (not pushed into timelines), resolved as the viewer', async () => {
+    followedVips.set('carol1', ['vipA', 'not.a.token']).set('dave1', []);
+    const before = live.stats().subjects;
+    const carol = subscribe(await bearer('carol1'));
+    const dave = subscribe(await bearer('dave1'));
+    // carol: own + following-changed + vipA (the unsafe id is ignored); dave: own + following-changed.
+    await eventually(async () => (live.stats().subjects === before + 5 ? true : undefined));
+    expect(lookups).toEqual(expect.arrayContaining([{ field: '_followedVipIds', viewerId: 'carol1' }]));
+
+    await bus.publishLive(liveSubjects.authorPosted('vipA'), { authorId: 'vipA', postId: 'pv1' });
+    await bus.publishLive(liveSubjects.timelineUpdated('dave1'), { userId: 'dave1', postId: 'pd' });
+    await eventually(async () => (carol.results.length === 1 && dave.results.length === 1 ? true : undefined));
+    expect(carol.results).toEqual([{ data: { homeTimelineUpdated: { post: { id: 'pv1', text: 'text of pv1' } } } }]);
+    expect(dave.results).toEqual([{ data: { homeTimelineUpdated: { post: { id: 'pd', text: 'text of pd' } } } }]);
+    expect(calls).toEqual(expect.arrayContaining([{ field: 'post', id: 'pv1', viewerId: 'carol1' }]));
+  });
+
+  it('asks again which VIPs the viewer follows when the feed says their followings changed', async () => {
+    followedVips.set('erin1', ['vipB']);
+    const erin = subscribe(await bearer('erin1'));
+    const asked = () => lookups.filter((l) => l.viewerId === 'erin1').length;
+    await eventually(async () => (asked() === 1 ? true : undefined));
+
+    followedVips.set('erin1', ['vipC']); // unfollowed vipB, followed vipC
+    await bus.publishLive(liveSubjects.followingChanged('erin1'), { userId: 'erin1' });
+    await eventually(async () => (asked() === 2 ? true : undefined));
+    await new Promise((r) => setImmediate(r));
+
+    await bus.publishLive(liveSubjects.authorPosted('vipB'), { authorId: 'vipB', postId: 'from-b' });
+    await bus.publishLive(liveSubjects.authorPosted('vipC'), { authorId: 'vipC', postId: 'from-c' });
+    await eventually(async () => (erin.results.length >= 1 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(erin.results).toEqual([{ data: { homeTimelineUpdated: { post: { id: 'from-c', text: 'text of from-c' } } } }]);
+  });
+
+  it('keeps serving the own timeline when the VIP lookup fails', async () => {
+    const frank = subscribe(await bearer('frank1')); // no answer for frank1: the lookup throws
+    await eventually(async () => (lookups.some((l) => l.viewerId === 'frank1') ? true : undefined));
+    await bus.publishLive(liveSubjects.timelineUpdated('frank1'), { userId: 'frank1', postId: 'pf' });
+    await eventually(async () => (frank.results.length === 1 ? true : undefined));
+    expect(frank.results).toEqual([{ data: { homeTimelineUpdated: { post: { id: 'pf', text: 'text of pf' } } } }]);
+  });
+
+  it('releases the VIP subjects with the last subscriber', async () => {
+    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    await eventually(async () => (live.stats().subjects === 0 ? true : undefined));
   });
 
   it('refuses an anonymous subscriber with UNAUTHENTICATED', async () => {

@@ -6,6 +6,7 @@ import type { GatewayConfig } from '../config';
 import { InternalTokenCache } from '../internal-tokens';
 import { gatewayExecutor } from './gateway-executor';
 import { startLiveServer, type LiveServer } from './live-server';
+import { internalViewerIds } from './viewer-ids';
 
 export { LiveCloseCode } from './close-codes';
 export { refuseHttpSubscriptions } from './http-refusal';
@@ -25,6 +26,8 @@ export async function attachSubscriptions(
     config: GatewayConfig;
     gateway: ApolloGateway;
     supergraphSdl: string;
+    /** Subgraph name to routing URL (overrides applied), for the internal lookups of `@liveSubjectsFrom`. */
+    subgraphUrls: Record<string, string>;
     validationRules: readonly ValidationRule[];
     logger: Logger;
     live?: LiveSubscriber;
@@ -34,7 +37,8 @@ export async function attachSubscriptions(
   const ownBus = opts.live
     ? undefined
     : await createLiveBus({ natsUrl: config.NATS_URL, subjectPrefix: config.EVENT_SUBJECT_PREFIX, logger, name: 'gateway' });
-  const internalTokens = new InternalTokenCache(new InternalSigner(config.INTERNAL_AUTH_SECRET, 'gateway'));
+  const signer = new InternalSigner(config.INTERNAL_AUTH_SECRET, 'gateway');
+  const internalTokens = new InternalTokenCache(signer);
   if (!gateway.schema) throw new Error('attachSubscriptions needs a loaded gateway (start the HTTP service first)');
   const live = startLiveServer({
     httpServer: service.httpServer,
@@ -57,6 +61,10 @@ export async function attachSubscriptions(
     maxTokens: config.LIMIT_MAX_TOKENS,
     validationRules: opts.validationRules,
     logger,
+    viewerIds: {
+      lookup: internalViewerIds(opts.supergraphSdl, opts.subgraphUrls, signer),
+      refreshMs: config.LIVE_SUBJECTS_REFRESH_MS,
+    },
   });
   let stopping: Promise<void> | undefined;
   return {

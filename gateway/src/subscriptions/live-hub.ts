@@ -4,6 +4,8 @@ import type { Logger } from '@social/kit';
 import { buildEventQuery, type EventQuery, type SelectionPlan } from './event-query';
 import type { LiveFanIn } from './fan-in';
 import type { LiveSink } from './live-sink';
+import type { ViewerIdsLookup } from './viewer-ids';
+import { ViewerSubjects } from './viewer-subjects';
 
 /** Runs one query through the gateway's executor (query planner and plan cache) as `viewerId`. */
 export type LiveQueryExecutor = (
@@ -125,6 +127,8 @@ export class LiveHub {
     private readonly fanIn: LiveFanIn,
     readonly execute: LiveQueryExecutor,
     readonly logger: Logger,
+    /** Serves `@liveSubjectsFrom` fields; without it they listen on their own subject only. */
+    private readonly viewerIds?: { lookup: ViewerIdsLookup; refreshMs: number },
   ) {}
 
   /** Adds a subscriber; returns the function that removes it (the group and its subject go with the last one). */
@@ -138,7 +142,13 @@ export class LiveHub {
     let group = this.groups.get(groupKey);
     if (!group) {
       const created = new Group(plan, key.variables, key.viewerId, this);
-      created.stopListening = this.fanIn.listen(subject, (event) => created.enqueue(event));
+      const stopOwn = this.fanIn.listen(subject, (event) => created.enqueue(event));
+      const extra = this.viewerSubjectsOf(plan, key.viewerId, (event) => created.enqueue(event));
+      created.stopListening = () => {
+        stopOwn();
+        extra?.stop();
+      };
+      extra?.start();
       this.groups.set(groupKey, created);
       group = created;
     }
@@ -149,6 +159,17 @@ export class LiveHub {
       g.stopListening();
       if (this.groups.get(groupKey) === g) this.groups.delete(groupKey);
     };
+  }
+
+  private viewerSubjectsOf(plan: SelectionPlan, viewerId: string | null, onEvent: (event: unknown) => void): ViewerSubjects | undefined {
+    const spec = plan.field.subjectsFrom;
+    if (!spec || !viewerId) return undefined;
+    if (!this.viewerIds) {
+      this.logger.warn({ field: plan.field.name }, 'no lookup for @liveSubjectsFrom: listening on the own subject only');
+      return undefined;
+    }
+    const { lookup, refreshMs } = this.viewerIds;
+    return new ViewerSubjects({ spec, viewerId, fanIn: this.fanIn, lookup, onEvent, refreshMs, logger: this.logger });
   }
 
   /** Groups alive now (metrics, tests). */

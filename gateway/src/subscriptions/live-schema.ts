@@ -10,6 +10,16 @@ export interface LiveLookup {
   required: boolean;
 }
 
+/** Subjects a field listens on besides its own, chosen per viewer by an internal root field (`@liveSubjectsFrom`). */
+export interface LiveSubjectsFrom {
+  /** Internal Query field taking `userId`, returning ids, e.g. "_followedVipIds". */
+  ids: string;
+  /** Subject template with an `{id}` placeholder, one subject per id, e.g. "live.author.{id}.posted". */
+  subject: string;
+  /** Subject template (as `LiveField.subject`) whose events mean "ask for the ids again". */
+  refresh: string;
+}
+
 /** One Subscription field as the supergraph declares it. */
 export interface LiveField {
   name: string;
@@ -19,11 +29,12 @@ export interface LiveField {
   payloadType: string;
   /** Payload fields resolved through the supergraph, by field name; every other field is copied from the event. */
   lookups: Map<string, LiveLookup>;
+  subjectsFrom?: LiveSubjectsFrom;
 }
 
 /**
- * Reads the live mapping from the composed supergraph: each Subscription field's `@liveSubject` and each
- * payload field's `@liveLookup` (declared in the owning subgraph and kept in the supergraph by
+ * Reads the live mapping from the composed supergraph: each Subscription field's `@liveSubject` (and
+ * `@liveSubjectsFrom`) and each payload field's `@liveLookup` (declared in the owning subgraph and kept in the supergraph by
  * `@composeDirective`), so the gateway keeps no hand-written table of subjects.
  */
 export function readLiveFields(supergraphSdl: string): Map<string, LiveField> {
@@ -44,7 +55,10 @@ export function readLiveFields(supergraphSdl: string): Map<string, LiveField> {
       const idFrom = stringArg(payloadField.directives, 'liveLookup', 'id');
       if (query && idFrom) lookups.set(payloadField.name.value, { query, idFrom, required: payloadField.type.kind === Kind.NON_NULL_TYPE });
     }
-    fields.set(field.name.value, { name: field.name.value, subject, payloadType, lookups });
+    const from = (arg: string) => stringArg(field.directives, 'liveSubjectsFrom', arg);
+    const [ids, each, refresh] = [from('ids'), from('subject'), from('refresh')];
+    const subjectsFrom = ids && each && refresh ? { ids, subject: each, refresh } : undefined;
+    fields.set(field.name.value, { name: field.name.value, subject, payloadType, lookups, ...(subjectsFrom ? { subjectsFrom } : {}) });
   }
   return fields;
 }

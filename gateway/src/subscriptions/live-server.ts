@@ -25,6 +25,7 @@ import { readLiveFields } from './live-schema';
 import { planSelection } from './selection-plan';
 import { renderSubject } from './subject';
 import type { SelectionPlan } from './event-query';
+import type { ViewerIdsLookup } from './viewer-ids';
 
 /** Distinct subscription documents kept parsed and validated. */
 const MAX_CACHED_DOCUMENTS = 1_000;
@@ -56,6 +57,8 @@ export interface LiveServerOptions {
   /** Validation rules applied to queries too (depth, aliases, ...), on top of GraphQL's own. */
   validationRules: readonly ValidationRule[];
   logger: Logger;
+  /** Per-viewer subjects of `@liveSubjectsFrom` fields (homeTimelineUpdated's followed VIPs). */
+  viewerIds?: { lookup: ViewerIdsLookup; refreshMs: number };
 }
 
 export interface LiveServer {
@@ -95,7 +98,7 @@ type Extra = { socket: LiveSocket; live?: ConnectionState };
 export function startLiveServer(opts: LiveServerOptions): LiveServer {
   const liveFields = readLiveFields(opts.supergraphSdl);
   const fanIn = new LiveFanIn(opts.bus);
-  const hub = new LiveHub(opts.schema, fanIn, opts.execute, opts.logger);
+  const hub = new LiveHub(opts.schema, fanIn, opts.execute, opts.logger, opts.viewerIds);
   const rules = [...specifiedRules, ...opts.validationRules];
   const perUser = new Map<string, number>();
   let connections = 0;

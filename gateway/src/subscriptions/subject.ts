@@ -18,3 +18,8 @@ export function renderSubject(template: string, args: Record<string, unknown>, v
     return value;
   });
 }
+
+/** Fills the `{id}` of a `@liveSubjectsFrom` template; null for an id that is not a safe subject token. */
+export function renderIdSubject(template: string, id: string): string | null {
+  return SAFE_TOKEN.test(id) ? template.replace('{id}', id) : null;
+}

@@ -55,6 +55,14 @@ export interface AuthorPostedLive {
   postId: string;
 }
 
+/**
+ * The people this reader follows changed (a follow, an unfollow, a block). A gateway serving the reader's
+ * homeTimelineUpdated re-reads which VIPs they follow, whose `authorPosted` subjects it listens to.
+ */
+export interface FollowingChangedLive {
+  userId: string;
+}
+
 /** A live subject string that remembers its payload type, so a publish cannot pair them wrongly. */
 export type LiveSubject<P> = string & { readonly __livePayload?: P };
 
@@ -70,6 +78,8 @@ export const liveSubjects = {
   anyForPost: (postId: string) => postSubject(postId, '>'),
   /** Something new is in this reader's home timeline (published by the feed's fan-out workers). */
   timelineUpdated: (userId: string) => `live.timeline.${userId}.updated` as LiveSubject<TimelineUpdatedLive>,
+  /** This reader's followings changed (published by the feed's dispatcher once it applied the change). */
+  followingChanged: (userId: string) => `live.timeline.${userId}.following` as LiveSubject<FollowingChangedLive>,
   /** A VIP posted (no fan-out): followers' screens learn it here. */
   authorPosted: (authorId: string) => `live.author.${authorId}.posted` as LiveSubject<AuthorPostedLive>,
   /** A notification group of this person was created or changed (published by the notification service). */

@@ -35,6 +35,8 @@ export interface StackOptions {
    * it is published); benchmarks pass { TIMELINE_STRATEGY: 'pull' } or 'push-only' for the baselines.
    */
   feedEnv?: Record<string, string>;
+  /** Extra settings for the social graph, e.g. VIP_THRESHOLD (tests make VIPs of accounts with a few followers). */
+  socialGraphEnv?: Record<string, string>;
   /** Extra settings for the gateway, e.g. its rate limits (RATE_LIMIT_PER_IP) or breaker timings. */
   gatewayEnv?: Record<string, string>;
   /**
@@ -50,6 +52,8 @@ export interface Stack {
   services: Record<'user' | 'socialGraph' | 'post' | 'feed' | 'notification' | 'gateway', RunningService>;
   secrets: { internal: string; accessToken: string };
   bus: EventBus | undefined;
+  /** The in-process live bus of the embedded mode (undefined on real servers, where live events go through NATS). */
+  live: MemoryLiveBus | undefined;
   stop(): Promise<void>;
 }
 
@@ -103,6 +107,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           REDIS_URL: opts.real?.redisUrl,
           REDIS_KEY_PREFIX: iso && `${iso}:sg:`,
           USER_URL: user.url,
+          ...opts.socialGraphEnv,
         }),
         { bus, logger: logger('social-graph') },
       ),
@@ -181,6 +186,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       services: { user, socialGraph, post, feed, notification, gateway },
       secrets,
       bus,
+      live,
       stop: () => stopAll(started, bus, live),
     };
   } catch (err) {

@@ -37,7 +37,8 @@ describe('live subscriptions on real servers, across two gateways', () => {
   beforeAll(async () => {
     isolation = uniqueName('e2e');
     const real = { ...realServers(), isolation };
-    stack = await startStack({ real, postEnv: { OUTBOX_RELAY_INTERVAL_MS: '200' } });
+    // Two followers make a VIP here, so a VIP's posts (announced, not fanned out) can be watched too.
+    stack = await startStack({ real, postEnv: { OUTBOX_RELAY_INTERVAL_MS: '200' }, socialGraphEnv: { VIP_THRESHOLD: '2' } });
     const s = stack.services;
     second = await startGateway(
       parseGatewayConfig({
@@ -178,6 +179,25 @@ describe('live subscriptions on real servers, across two gateways', () => {
     expect(w.errors).toEqual([]);
     expect(w.results).toEqual([
       { data: { homeTimelineUpdated: { post: { id: createPost.id, text: 'fresh from B on NATS', author: { handle: b.handle } } } } },
+    ]);
+  });
+
+  it("delivers a followed VIP's post (not fanned out) to the home timeline subscription on the other gateway", async () => {
+    const [a, v, x] = await Promise.all([register('a7'), register('v7'), register('x7')]);
+    // V has two followers on Neo4j: a VIP, whose posts are announced on live.author.<V>.posted instead of pushed.
+    await Promise.all([a, x].map((f) => f.client.data(`mutation($id: ID!) { follow(userId: $id) { changed } }`, { id: v.id })));
+    await eventually(async () => ((await a.client.data(TIMELINE)).homeTimeline.timelineStatus === 'READY' ? true : undefined));
+    const gateway = gateways()[1]!;
+    const before = gateway.live.stats().subjects;
+    const w = collect(connect(second.url, a.token).client, TIMELINE_UPDATED);
+    // A's own subject, the followings-changed subject and V's: the gateway asked the social graph for A's VIPs.
+    await eventually(async () => (gateway.live.stats().subjects >= before + 3 ? true : undefined), 20_000);
+
+    const { createPost } = await v.client.data(`mutation { createPost(text: "a VIP on NATS") { id } }`);
+    await eventually(async () => (w.results.length ? true : undefined), 20_000);
+    expect(w.errors).toEqual([]);
+    expect(w.results).toEqual([
+      { data: { homeTimelineUpdated: { post: { id: createPost.id, text: 'a VIP on NATS', author: { handle: v.handle } } } } },
     ]);
   });
 

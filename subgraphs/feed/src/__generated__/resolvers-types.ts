@@ -103,9 +103,10 @@ export type QueryHomeTimelineArgs = {
 export type Subscription = {
   __typename?: 'Subscription';
   /**
-   * Each post added to your own home timeline from now on. Requires sign-in (UNAUTHENTICATED).
-   * Posts of very widely followed accounts are not pushed into timelines and do not arrive here: they appear when you
-   * ask `homeTimeline(last:, before:)` (do so every minute or so while the screen is open, and when this fires).
+   * Each new post of your home timeline from now on: posts pushed into it, and posts of the very widely followed
+   * accounts you follow (read at view time rather than pushed). Requires sign-in (UNAUTHENTICATED). Show "N new posts"
+   * and fetch them with `homeTimeline(last:, before: <the startCursor at the top of the screen>)`. An account that
+   * became very widely followed in the last few minutes may be missed here until then; the query always has its posts.
    */
   homeTimelineUpdated: HomeTimelineUpdate;
 };
@@ -238,6 +239,14 @@ export type LiveSubjectDirectiveArgs = {
 
 export type LiveSubjectDirectiveResolver<Result, Parent, ContextType = Context, Args = LiveSubjectDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type LiveSubjectsFromDirectiveArgs = {
+  ids: Scalars['String']['input'];
+  refresh: Scalars['String']['input'];
+  subject: Scalars['String']['input'];
+};
+
+export type LiveSubjectsFromDirectiveResolver<Result, Parent, ContextType = Context, Args = LiveSubjectsFromDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -290,4 +299,5 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
 export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
   liveLookup?: LiveLookupDirectiveResolver<any, any, ContextType>;
   liveSubject?: LiveSubjectDirectiveResolver<any, any, ContextType>;
+  liveSubjectsFrom?: LiveSubjectsFromDirectiveResolver<any, any, ContextType>;
 }>;

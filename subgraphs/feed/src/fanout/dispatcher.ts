@@ -65,13 +65,13 @@ export class Dispatcher {
         await store.invalidateVipIds(followerId);
         const merge = this.opts.mode === 'push' || !(await store.isVip(followeeId));
         await store.follow(followerId, followeeId, merge, changeOf(event));
-        return;
+        return this.followingChanged(followerId);
       }
       case 'user.unfollowed': {
         const { followerId, followeeId } = event.data as EventEnvelope<'user.unfollowed'>['data'];
         await store.invalidateVipIds(followerId);
         await store.removeAuthor(followerId, followeeId, changeOf(event));
-        return;
+        return this.followingChanged(followerId);
       }
       case 'user.blocked': {
         // A block ends follows both ways: neither sees the other's posts any more.
@@ -79,6 +79,7 @@ export class Dispatcher {
         await Promise.all([store.invalidateVipIds(blockerId), store.invalidateVipIds(blockedId)]);
         const at = changeOf(event);
         await Promise.all([store.removeAuthor(blockerId, blockedId, at), store.removeAuthor(blockedId, blockerId, at)]);
+        await Promise.all([this.followingChanged(blockerId), this.followingChanged(blockedId)]);
         return;
       }
       case 'user.vip-changed': {
@@ -96,6 +97,14 @@ export class Dispatcher {
         return;
     }
   };
+
+  /**
+   * Tells a gateway serving this reader's homeTimelineUpdated that the VIPs they follow may have changed
+   * (it listens to those VIPs' authorPosted subjects). Sent after the change is applied; best effort.
+   */
+  private async followingChanged(userId: string): Promise<void> {
+    if (this.opts.mode === 'hybrid') await this.opts.live.publishLive(liveSubjects.followingChanged(userId), { userId });
+  }
 
   /** Pages through the author's followers and publishes one batch per page, named `<id>.<page>`. */
   private async fanOut(authorId: string, id: string, batch: (userIds: string[]) => FanoutBatch): Promise<void> {

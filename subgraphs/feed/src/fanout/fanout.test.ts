@@ -71,6 +71,22 @@ describe('fan-out (memory bus, queue and store)', () => {
     await eventually(async () => ((await idsOf(h, fan)).includes(postId) ? true : undefined));
   });
 
+  it('tells a reader live when their followings changed: follow, unfollow, and a block for both sides', async () => {
+    h = await FeedHarness.start(memoryParts());
+    const [fan, vip, other] = [newId(), newId(), newId()];
+    await h.setVip(vip, true);
+    const heard: { userId: string }[] = [];
+    h.live.subscribeLive('live.timeline.*.following', (payload) => void heard.push(payload as { userId: string }));
+    await h.follow(fan, vip);
+    await eventually(async () => (heard.length === 1 ? true : undefined));
+    await h.unfollow(fan, vip);
+    await eventually(async () => (heard.length === 2 ? true : undefined));
+    await h.block(other, fan);
+    await eventually(async () => (heard.length === 4 ? true : undefined));
+    expect(heard.map((e) => e.userId)).toEqual([fan, fan, expect.any(String), expect.any(String)]);
+    expect(new Set(heard.slice(2).map((e) => e.userId))).toEqual(new Set([other, fan]));
+  });
+
   it('switches modes without losing or repeating posts: regular -> VIP -> regular', async () => {
     h = await FeedHarness.start(memoryParts());
     const [author, fan] = [newId(), newId()];
