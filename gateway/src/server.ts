@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import type { DocumentNode } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { ApolloGateway } from '@apollo/gateway';
-import { AccessTokens, InternalSigner, createLogger, maskUnexpectedErrors, startHttpService, type Logger } from '@social/kit';
+import {
+  AccessTokens,
+  InternalSigner,
+  createLogger,
+  createMetricsRegistry,
+  maskUnexpectedErrors,
+  startHttpService,
+  type Logger,
+} from '@social/kit';
 import type { GatewayConfig } from './config';
 import { ContextBuilder, type GatewayContext } from './context';
 import { SignedSubgraphDataSource } from './subgraph-data-source';
@@ -55,7 +63,9 @@ export async function startGateway(
   // One keep-alive connection pool per subgraph, shared by every data source of this process.
   const fetcher = createSubgraphFetcher();
   // A failing subgraph fails fast instead of holding every request that touches it (gateway/src/resilience).
-  const breakers = new SubgraphBreakers(config, logger);
+  // Served at /metrics with the process's and every request's (prom-client; kit's startHttpService).
+  const metrics = createMetricsRegistry('gateway');
+  const breakers = new SubgraphBreakers(config, logger, metrics);
   const lastGoodAnswers = new LastGoodAnswers(config.FALLBACK_FIELDS);
   const gateway = new ApolloGateway({
     supergraphSdl,
@@ -81,6 +91,8 @@ export async function startGateway(
     host: config.HOST,
     port: config.PORT,
     logger,
+    metrics,
+    metricsToken: config.METRICS_TOKEN,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     apollo: (plugins) =>
       new ApolloServer<GatewayContext>({

@@ -59,12 +59,27 @@ describe('circuit breaker per subgraph', () => {
     const seen = sw.state.seen;
     expect(codeOf(await post(gateway.url, { query: USER }))).toBe('SERVICE_UNAVAILABLE');
     expect(sw.state.seen).toBe(seen);
+    // At /metrics: the breaker is open, fetches failed, then were rejected without a call.
+    expect(await metric('gateway_circuit_breaker_open', { subgraph: 'stub' })).toBe(1);
+    expect(await metric('gateway_subgraph_fetch_duration_seconds', { subgraph: 'stub', outcome: 'ok' })).toBe(1);
+    expect(await metric('gateway_subgraph_fetch_duration_seconds', { subgraph: 'stub', outcome: 'failed' })).toBeGreaterThanOrEqual(2);
+    expect(await metric('gateway_subgraph_fetch_duration_seconds', { subgraph: 'stub', outcome: 'rejected' })).toBeGreaterThanOrEqual(1);
 
     // Back up: after the reset time one trial request goes through and closes the breaker.
     sw.state.down = false;
     await eventually(async () => ((await post(gateway.url, { query: USER })).body.data?.['user'] ? true : undefined));
     for (let i = 0; i < 3; i++) expect((await post(gateway.url, { query: USER })).body.data).toEqual({ user: { id: '1' } });
+    expect(await metric('gateway_circuit_breaker_open', { subgraph: 'stub' })).toBe(0);
   });
+
+  /** A gauge's value, or a histogram's observation count, for the series with these labels. */
+  async function metric(name: string, labels: Record<string, string>): Promise<number | undefined> {
+    const { type, values } = await gateway.metrics.getSingleMetric(name)!.get();
+    const wanted = String(type) === 'histogram' ? `${name}_count` : name;
+    return values.find(
+      (v) => ((v as { metricName?: string }).metricName ?? name) === wanted && Object.entries(labels).every(([k, l]) => v.labels[k] === l),
+    )?.value;
+  }
 });
 
 describe('last good answer for designated fields while their subgraph is down', () => {

@@ -6,7 +6,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import type { FieldNode, OperationDefinitionNode } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { AccessTokens, createLogger } from '@social/kit';
+import { AccessTokens, createLogger, createMetricsRegistry } from '@social/kit';
 import { MemoryLiveBus, liveSubjects } from '@social/events';
 import { eventually } from '@social/test-kit';
 import { startLiveServer, type LiveServer } from '../src/subscriptions/live-server';
@@ -29,6 +29,8 @@ describe('Subscription.homeTimelineUpdated at the gateway', () => {
   let url: string;
   const calls: { field: string; id: unknown; viewerId: string | null }[] = [];
   const tokens = new AccessTokens(SECRET);
+  const registry = createMetricsRegistry('gateway');
+  const metric = async (name: string) => (await registry.getSingleMetric(name)!.get()).values.reduce((sum, v) => sum + v.value, 0);
   const clients: Client[] = [];
   /** What the social graph's _followedVipIds answers per viewer (a viewer missing here makes the lookup fail). */
   const followedVips = new Map<string, string[]>();
@@ -72,6 +74,7 @@ describe('Subscription.homeTimelineUpdated at the gateway', () => {
       validationRules: [],
       logger: createLogger('test', 'silent'),
       viewerIds: { lookup, refreshMs: 60_000 },
+      metrics: registry,
     });
   });
   afterAll(async () => {
@@ -164,6 +167,21 @@ describe('Subscription.homeTimelineUpdated at the gateway', () => {
     await bus.publishLive(liveSubjects.timelineUpdated('frank1'), { userId: 'frank1', postId: 'pf' });
     await eventually(async () => (frank.results.length === 1 ? true : undefined));
     expect(frank.results).toEqual([{ data: { homeTimelineUpdated: { post: { id: 'pf', text: 'text of pf' } } } }]);
+  });
+
+  it('reports open connections, groups, subjects and deliveries at /metrics', async () => {
+    followedVips.set('gina1', []);
+    const delivered = await metric('live_deliveries_total');
+    const gina = subscribe(await bearer('gina1'));
+    await eventually(async () => (lookups.some((l) => l.viewerId === 'gina1') ? true : undefined));
+    await bus.publishLive(liveSubjects.timelineUpdated('gina1'), { userId: 'gina1', postId: 'pg' });
+    await eventually(async () => (gina.results.length === 1 ? true : undefined));
+    expect(await metric('live_deliveries_total')).toBe(delivered + 1);
+    const stats = live.stats();
+    expect(await metric('live_connections')).toBe(stats.connections);
+    expect(await metric('live_groups')).toBe(stats.groups);
+    expect(await metric('live_subjects')).toBe(stats.subjects);
+    expect(stats.connections).toBeGreaterThan(0);
   });
 
   it('releases the VIP subjects with the last subscriber', async () => {

@@ -6,7 +6,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { type FieldNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { AccessTokens, createLogger } from '@social/kit';
+import { AccessTokens, createLogger, createMetricsRegistry, type Registry } from '@social/kit';
 import { MemoryLiveBus, liveSubjects } from '@social/events';
 import { eventually } from '@social/test-kit';
 import { LiveCloseCode } from '../src/subscriptions';
@@ -57,6 +57,7 @@ describe('live subscriptions (graphql-ws at the gateway)', () => {
   let bus: MemoryLiveBus;
   let fake: FakeSupergraph;
   let live: LiveServer;
+  let registry: Registry;
   const tokens = new AccessTokens(SECRET);
   const clients: Client[] = [];
 
@@ -84,8 +85,12 @@ describe('live subscriptions (graphql-ws at the gateway)', () => {
       maxTokens: 2_000,
       validationRules: [],
       logger: createLogger('test', 'silent'),
+      metrics: (registry = createMetricsRegistry('gateway')),
     });
   }
+  /** live_disconnects_total for one reason, from this server's registry. */
+  const disconnects = async (reason: string) =>
+    (await registry.getSingleMetric('live_disconnects_total')!.get()).values.find((v) => v.labels['reason'] === reason)?.value ?? 0;
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.dispose()));
     await live?.close();
@@ -229,6 +234,7 @@ describe('live subscriptions (graphql-ws at the gateway)', () => {
     expect(closed).toMatchObject({ code: LiveCloseCode.Unauthorized, reason: 'Access token expired' });
     expect(sub.errors).toHaveLength(0);
     await eventually(async () => (live.stats().subjects === 0 && live.stats().connections === 0 ? true : undefined));
+    expect([await disconnects('invalid_token'), await disconnects('token_expired')]).toEqual([1, 1]);
   });
 
   it('limits connections per user (4029)', async () => {
@@ -238,6 +244,7 @@ describe('live subscriptions (graphql-ws at the gateway)', () => {
     await eventually(async () => (live.stats().connections === 1 ? true : undefined));
     const second = connect(token);
     expect((await second.closed).code).toBe(LiveCloseCode.TooManyConnections);
+    expect(await disconnects('too_many_connections')).toBe(1);
     await first.client.dispose();
     await eventually(async () => (live.stats().connections === 0 ? true : undefined));
     const third = connect(token);
@@ -267,6 +274,7 @@ describe('live subscriptions (graphql-ws at the gateway)', () => {
     }
     (socket as unknown as { _socket: { resume(): void } })._socket.resume(); // to read the close frame
     expect(await closed).toBe(LiveCloseCode.SlowConsumer);
+    expect(await disconnects('slow_consumer')).toBe(1);
     await eventually(async () => (live.stats().subjects === 0 ? true : undefined));
   });
 });

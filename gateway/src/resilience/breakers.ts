@@ -1,7 +1,7 @@
 import CircuitBreaker from 'opossum';
 import { GraphQLError } from 'graphql';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
-import type { Logger } from '@social/kit';
+import { Gauge, Histogram, LATENCY_BUCKETS, type Logger, type Registry } from '@social/kit';
 import type { GatewayConfig } from '../config';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
@@ -27,11 +27,32 @@ const ROLLING_WINDOW_MS = 10_000;
  */
 export class SubgraphBreakers {
   private readonly breakers = new Map<string, CircuitBreaker<FetchArgs, FetchResult>>();
+  private readonly fetches: Histogram<'subgraph' | 'outcome'>;
 
   constructor(
     private readonly config: BreakerConfig,
     private readonly logger: Logger,
-  ) {}
+    metrics?: Registry,
+  ) {
+    const registers = metrics ? [metrics] : [];
+    this.fetches = new Histogram({
+      name: 'gateway_subgraph_fetch_duration_seconds',
+      help: 'Fetches from the gateway to each subgraph: ok, failed (error, timeout, 502-504) or rejected (breaker open).',
+      labelNames: ['subgraph', 'outcome'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    const breakers = this.breakers;
+    new Gauge({
+      name: 'gateway_circuit_breaker_open',
+      help: "1 while a subgraph's circuit breaker is open (or half-open), failing its fetches fast.",
+      labelNames: ['subgraph'],
+      registers,
+      collect() {
+        for (const [subgraph, b] of breakers) this.set({ subgraph }, b.opened || b.halfOpen ? 1 : 0);
+      },
+    });
+  }
 
   /** The fetcher for one subgraph: `fetcher` behind that subgraph's breaker. */
   wrap(subgraph: string, fetcher: Fetcher): Fetcher {
@@ -54,10 +75,17 @@ export class SubgraphBreakers {
     breaker.on('halfOpen', () => this.logger.info({ subgraph }, 'circuit breaker half-open: trying one request'));
     breaker.on('close', () => this.logger.info({ subgraph }, 'circuit breaker closed: subgraph recovered'));
     this.breakers.set(subgraph, breaker);
-    return (url, init) =>
-      breaker.fire(url, init).catch((err: unknown) => {
+    return async (url, init) => {
+      const end = this.fetches.startTimer({ subgraph });
+      try {
+        const res = await breaker.fire(url, init);
+        end({ outcome: 'ok' });
+        return res;
+      } catch (err) {
+        end({ outcome: (err as { code?: string }).code === 'EOPENBREAKER' ? 'rejected' : 'failed' });
         throw subgraphUnavailable(subgraph, breaker.opened, err);
-      });
+      }
+    };
   }
 
   /** Each subgraph's breaker state, for /ready, metrics and tests. */

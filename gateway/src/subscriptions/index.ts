@@ -65,6 +65,7 @@ export async function attachSubscriptions(
       lookup: internalViewerIds(opts.supergraphSdl, opts.subgraphUrls, signer),
       refreshMs: config.LIVE_SUBJECTS_REFRESH_MS,
     },
+    metrics: service.metrics,
   });
   let stopping: Promise<void> | undefined;
   return {

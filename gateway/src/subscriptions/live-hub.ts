@@ -4,6 +4,7 @@ import type { Logger } from '@social/kit';
 import { buildEventQuery, type EventQuery, type SelectionPlan } from './event-query';
 import type { LiveFanIn } from './fan-in';
 import type { LiveSink } from './live-sink';
+import type { LiveMetrics } from './live-metrics';
 import type { ViewerIdsLookup } from './viewer-ids';
 import { ViewerSubjects } from './viewer-subjects';
 
@@ -56,6 +57,7 @@ class Group {
           if (!result) continue;
           const json = JSON.stringify(result); // once for the whole group; GraphQLError serializes as a formatted error
           for (const s of this.subscribers) s.deliver(json);
+          this.hub.delivered(this.subscribers.size);
         }
       } catch (err) {
         this.hub.logger.warn({ err, field: this.plan.field.name }, 'live events could not be resolved; dropped');
@@ -127,8 +129,11 @@ export class LiveHub {
     private readonly fanIn: LiveFanIn,
     readonly execute: LiveQueryExecutor,
     readonly logger: Logger,
-    /** Serves `@liveSubjectsFrom` fields; without it they listen on their own subject only. */
-    private readonly viewerIds?: { lookup: ViewerIdsLookup; refreshMs: number },
+    private readonly extras: {
+      /** Serves `@liveSubjectsFrom` fields; without it they listen on their own subject only. */
+      viewerIds?: { lookup: ViewerIdsLookup; refreshMs: number };
+      metrics?: LiveMetrics;
+    } = {},
   ) {}
 
   /** Adds a subscriber; returns the function that removes it (the group and its subject go with the last one). */
@@ -164,12 +169,17 @@ export class LiveHub {
   private viewerSubjectsOf(plan: SelectionPlan, viewerId: string | null, onEvent: (event: unknown) => void): ViewerSubjects | undefined {
     const spec = plan.field.subjectsFrom;
     if (!spec || !viewerId) return undefined;
-    if (!this.viewerIds) {
+    if (!this.extras.viewerIds) {
       this.logger.warn({ field: plan.field.name }, 'no lookup for @liveSubjectsFrom: listening on the own subject only');
       return undefined;
     }
-    const { lookup, refreshMs } = this.viewerIds;
+    const { lookup, refreshMs } = this.extras.viewerIds;
     return new ViewerSubjects({ spec, viewerId, fanIn: this.fanIn, lookup, onEvent, refreshMs, logger: this.logger });
+  }
+
+  /** Counts deliveries for /metrics. */
+  delivered(count: number): void {
+    this.extras.metrics?.delivered(count);
   }
 
   /** Groups alive now (metrics, tests). */

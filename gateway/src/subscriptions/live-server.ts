@@ -14,12 +14,13 @@ import {
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Context } from 'graphql-ws';
-import { isAppError, type AccessTokens, type Logger } from '@social/kit';
+import { isAppError, type AccessTokens, type Logger, type Registry } from '@social/kit';
 import type { LiveSubscriber } from '@social/events';
 import { BoundedCache } from '../bounded-cache';
 import { LiveCloseCode } from './close-codes';
 import { LiveFanIn } from './fan-in';
 import { LiveHub, type LiveQueryExecutor } from './live-hub';
+import { LiveMetrics } from './live-metrics';
 import { LiveSink, type LiveSocket } from './live-sink';
 import { readLiveFields } from './live-schema';
 import { planSelection } from './selection-plan';
@@ -59,6 +60,8 @@ export interface LiveServerOptions {
   logger: Logger;
   /** Per-viewer subjects of `@liveSubjectsFrom` fields (homeTimelineUpdated's followed VIPs). */
   viewerIds?: { lookup: ViewerIdsLookup; refreshMs: number };
+  /** The gateway's registry: live gauges and counters go to /metrics. */
+  metrics?: Registry;
 }
 
 export interface LiveServer {
@@ -98,10 +101,15 @@ type Extra = { socket: LiveSocket; live?: ConnectionState };
 export function startLiveServer(opts: LiveServerOptions): LiveServer {
   const liveFields = readLiveFields(opts.supergraphSdl);
   const fanIn = new LiveFanIn(opts.bus);
-  const hub = new LiveHub(opts.schema, fanIn, opts.execute, opts.logger, opts.viewerIds);
+  let connections = 0;
+  const stats = (): ReturnType<LiveServer['stats']> => ({ connections, groups: hub.groupCount, subjects: fanIn.subjectCount });
+  const metrics = new LiveMetrics(opts.metrics, stats);
+  const hub = new LiveHub(opts.schema, fanIn, opts.execute, opts.logger, {
+    metrics,
+    ...(opts.viewerIds ? { viewerIds: opts.viewerIds } : {}),
+  });
   const rules = [...specifiedRules, ...opts.validationRules];
   const perUser = new Map<string, number>();
-  let connections = 0;
 
   // Parsed and validated once per distinct text: clients of one app send the same few operations, and
   // validating each of 10,000 identical subscriptions was a quarter of the gateway's CPU while they connected.
@@ -121,9 +129,13 @@ export function startLiveServer(opts: LiveServerOptions): LiveServer {
       onConnect: async (ctx) => {
         const extra = ctx.extra as unknown as Extra;
         const viewer = await viewerFrom(ctx, opts.tokens, extra);
-        if (!viewer) return false; // already closed with 4401
+        if (!viewer) {
+          metrics.disconnected('invalid_token');
+          return false; // already closed with 4401
+        }
         const { viewerId } = viewer;
         if (connections >= opts.limits.maxConnections || (viewerId && (perUser.get(viewerId) ?? 0) >= opts.limits.maxConnectionsPerUser)) {
+          metrics.disconnected('too_many_connections');
           extra.socket.close(LiveCloseCode.TooManyConnections, 'Too many connections');
           return false;
         }
@@ -133,7 +145,10 @@ export function startLiveServer(opts: LiveServerOptions): LiveServer {
         if (viewer.expiresAt) {
           // Checked again when it expires: the connection closes then, with its subscriptions.
           const ms = Math.min(Math.max(0, viewer.expiresAt.getTime() - Date.now()), 2 ** 31 - 1);
-          state.expiryTimer = setTimeout(() => extra.socket.close(LiveCloseCode.Unauthorized, 'Access token expired'), ms);
+          state.expiryTimer = setTimeout(() => {
+            metrics.disconnected('token_expired');
+            extra.socket.close(LiveCloseCode.Unauthorized, 'Access token expired');
+          }, ms);
         }
         extra.live = state;
         return true;
@@ -205,7 +220,10 @@ export function startLiveServer(opts: LiveServerOptions): LiveServer {
           prepared.id,
           prepared.socket,
           opts.limits.maxQueuedEvents,
-          () => prepared.socket.close(LiveCloseCode.SlowConsumer, 'Slow consumer: events were not read in time'),
+          () => {
+            metrics.disconnected('slow_consumer');
+            prepared.socket.close(LiveCloseCode.SlowConsumer, 'Slow consumer: events were not read in time');
+          },
           () => {
             connection.subscriptions--;
             remove();
@@ -227,7 +245,7 @@ export function startLiveServer(opts: LiveServerOptions): LiveServer {
   );
 
   return {
-    stats: () => ({ connections, groups: hub.groupCount, subjects: fanIn.subjectCount }),
+    stats,
     close: async () => {
       await server.dispose();
     },

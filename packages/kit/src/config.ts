@@ -41,6 +41,8 @@ export const baseEnvShape = {
   HOST: str('127.0.0.1'),
   INTERNAL_AUTH_SECRET: z.preprocess(unsetIfEmpty, z.string().optional()),
   SHUTDOWN_TIMEOUT_MS: int(10_000),
+  /** When set, GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, anyone reaching the port can scrape. */
+  METRICS_TOKEN: z.preprocess(unsetIfEmpty, z.string().min(16).optional()),
 };
 
 type SecretName = keyof typeof DEV_SECRETS;

@@ -8,6 +8,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { isAppError } from './errors';
 import type { Logger } from './logger';
+import { createMetricsRegistry, graphqlMetricsPlugin, metricsHandler, type Registry } from './metrics';
 
 export type ReadinessCheck = () => Promise<void>;
 
@@ -27,6 +28,10 @@ export interface HttpServiceOptions<C extends BaseContext> {
   routes?: (app: express.Express) => void;
   maxBodyBytes?: number;
   shutdownTimeoutMs?: number;
+  /** The service's metrics registry (created here when absent); served at /metrics. */
+  metrics?: Registry;
+  /** When set, /metrics answers only `Authorization: Bearer <token>` (METRICS_TOKEN). */
+  metricsToken?: string;
 }
 
 export interface RunningService {
@@ -34,6 +39,8 @@ export interface RunningService {
   url: string;
   port: number;
   httpServer: http.Server;
+  /** Served at /metrics; a service registers its own metrics here. */
+  metrics: Registry;
   stop(): Promise<void>;
 }
 
@@ -41,7 +48,8 @@ const DEFAULT_MAX_BODY_BYTES = 100_000; // a large mutation is a few KB; anythin
 
 /**
  * Starts one GraphQL service the same way for every process: /graphql, /health (the process is
- * alive), /ready (its dependencies answer; 503 while starting or draining), and a stop() that stops
+ * alive), /ready (its dependencies answer; 503 while starting or draining), /metrics (Prometheus:
+ * the process, every GraphQL request, and what the service adds), and a stop() that stops
  * accepting, lets in-flight requests finish, then closes dependencies.
  */
 export async function startHttpService<C extends BaseContext>(opts: HttpServiceOptions<C>): Promise<RunningService> {
@@ -53,27 +61,14 @@ export async function startHttpService<C extends BaseContext>(opts: HttpServiceO
   httpServer.headersTimeout = 66_000;
   let draining = false;
 
-  const apollo = opts.apollo([ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: opts.shutdownTimeoutMs ?? 10_000 })]);
+  const metrics = opts.metrics ?? createMetricsRegistry(opts.name);
+  const apollo = opts.apollo([
+    ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: opts.shutdownTimeoutMs ?? 10_000 }),
+    graphqlMetricsPlugin<C>(metrics),
+  ]);
   await apollo.start();
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', service: opts.name });
-  });
-  app.get('/ready', async (_req, res) => {
-    if (draining) return void res.status(503).json({ status: 'draining', service: opts.name });
-    const checks: Record<string, string> = {};
-    let ok = true;
-    for (const [name, check] of Object.entries(opts.readiness ?? {})) {
-      try {
-        await check();
-        checks[name] = 'ok';
-      } catch (err) {
-        ok = false;
-        checks[name] = (err as Error).message;
-      }
-    }
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', service: opts.name, checks });
-  });
+  mountOpsRoutes(app, { ...opts, metrics, draining: () => draining });
   opts.routes?.(app);
   app.use(
     '/graphql',
@@ -99,7 +94,69 @@ export async function startHttpService<C extends BaseContext>(opts: HttpServiceO
       opts.logger.info(`${opts.name} stopped`);
     })());
 
-  return { name: opts.name, url, port, httpServer, stop };
+  return { name: opts.name, url, port, httpServer, metrics, stop };
+}
+
+/** /health (alive), /ready (every readiness check passes; 503 while draining) and /metrics. */
+function mountOpsRoutes(
+  app: express.Express,
+  opts: { name: string; readiness?: Record<string, ReadinessCheck>; metrics: Registry; metricsToken?: string; draining: () => boolean },
+): void {
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: opts.name });
+  });
+  app.get('/ready', async (_req, res) => {
+    if (opts.draining()) return void res.status(503).json({ status: 'draining', service: opts.name });
+    const checks: Record<string, string> = {};
+    let ok = true;
+    for (const [name, check] of Object.entries(opts.readiness ?? {})) {
+      try {
+        await check();
+        checks[name] = 'ok';
+      } catch (err) {
+        ok = false;
+        checks[name] = (err as Error).message;
+      }
+    }
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', service: opts.name, checks });
+  });
+  app.get('/metrics', metricsHandler(opts.metrics, opts.metricsToken));
+}
+
+export interface OpsServerOptions {
+  name: string;
+  host: string;
+  port: number;
+  logger: Logger;
+  metrics: Registry;
+  metricsToken?: string;
+  readiness?: Record<string, ReadinessCheck>;
+}
+
+/**
+ * The operational endpoints alone (/health, /ready, /metrics) for a process that serves no GraphQL,
+ * such as a fan-out worker, so it is probed and scraped like every other process.
+ */
+export async function startOpsServer(opts: OpsServerOptions): Promise<{ url: string; stop(): Promise<void> }> {
+  const app = express();
+  app.disable('x-powered-by');
+  let draining = false;
+  mountOpsRoutes(app, { ...opts, draining: () => draining });
+  const httpServer = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(opts.port, opts.host, () => resolve());
+  });
+  const url = `http://${opts.host}:${(httpServer.address() as AddressInfo).port}`;
+  opts.logger.info({ url }, `${opts.name} health and metrics listening`);
+  return {
+    url,
+    stop: async () => {
+      draining = true;
+      httpServer.closeIdleConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
 }
 
 /**

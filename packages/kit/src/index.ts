@@ -9,5 +9,6 @@ export * from './ids';
 export * from './internal-auth';
 export * from './internal-client';
 export * from './logger';
+export * from './metrics';
 export * from './subgraph';
 export * from './text';

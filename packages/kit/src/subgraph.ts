@@ -7,6 +7,7 @@ import type { ExpressContextFunctionArgument } from '@as-integrations/express5';
 import { startHttpService, maskUnexpectedErrors, type ReadinessCheck, type RunningService } from './http-service';
 import { INTERNAL_AUTH_HEADER, InternalVerifier, type InternalIdentity } from './internal-auth';
 import type { Logger } from './logger';
+import type { Registry } from './metrics';
 
 type SubgraphModule = Extract<Parameters<typeof buildSubgraphSchema>[0], readonly unknown[]>[number];
 
@@ -28,6 +29,10 @@ export interface SubgraphOptions<C extends BaseContext> {
   maxBodyBytes?: number;
   /** Extra Apollo Server plugins (e.g. one that adds `extensions.degraded` to responses). */
   plugins?: ApolloServerPlugin<C>[];
+  /** The service's registry, when it adds metrics of its own; served at /metrics. */
+  metrics?: Registry;
+  /** METRICS_TOKEN: when set, /metrics needs it as a bearer token. */
+  metricsToken?: string;
 }
 
 export function loadSchemaFile(path: string) {
@@ -47,6 +52,8 @@ export async function startSubgraph<C extends BaseContext>(opts: SubgraphOptions
     onShutdown: opts.onShutdown,
     shutdownTimeoutMs: opts.shutdownTimeoutMs,
     maxBodyBytes: opts.maxBodyBytes,
+    ...(opts.metrics ? { metrics: opts.metrics } : {}),
+    ...(opts.metricsToken ? { metricsToken: opts.metricsToken } : {}),
     apollo: (plugins) =>
       new ApolloServer<C>({
         schema,

@@ -24,6 +24,8 @@ const upstreamUrl = (fallback: string) => z.preprocess((v) => (v === '' ? undefi
 const feedEnvSchema = z
   .object({
     PORT: port(4004),
+    /** A worker-only process (`npm run worker`) serves /health, /ready and /metrics here (0: any free port). */
+    WORKER_PORT: port(4014),
     /** The social-graph subgraph's GraphQL endpoint: where the viewer's followees come from. */
     SOCIAL_GRAPH_URL: upstreamUrl('http://127.0.0.1:4002/graphql'),
     /** The post subgraph's GraphQL endpoint: where the followees' recent post ids come from. */

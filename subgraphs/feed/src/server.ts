@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {
   createLogger,
+  createMetricsRegistry,
   InternalGraphQLClient,
   InternalSigner,
   startSubgraph,
@@ -61,6 +62,7 @@ export async function startFeedService(config: FeedConfig, deps: FeedDeps = {}):
   const logger = deps.logger ?? createLogger('feed', config.LOG_LEVEL);
   const signer = new InternalSigner(config.INTERNAL_AUTH_SECRET, 'feed');
   const readiness: Record<string, ReadinessCheck> = {};
+  const metrics = createMetricsRegistry('feed');
 
   let following = deps.following;
   if (!following) {
@@ -79,13 +81,16 @@ export async function startFeedService(config: FeedConfig, deps: FeedDeps = {}):
   const parts = stored ? await openFanoutParts(config, { ...deps, logger }, config.FANOUT_IN_PROCESS) : undefined;
   let fanout: { stop(): Promise<void> } | undefined;
   try {
-    if (parts?.bus && config.FANOUT_IN_PROCESS) fanout = await startFanout(config, { ...parts, bus: parts.bus }, followers, logger);
+    if (parts?.bus && config.FANOUT_IN_PROCESS)
+      fanout = await startFanout(config, { ...parts, bus: parts.bus }, followers, logger, metrics);
   } catch (err) {
     await parts?.close();
     throw err;
   }
   const bus = parts?.bus;
   if (bus) readiness['events'] = () => bus.ping();
+  const store = parts?.store;
+  if (store) readiness['timelines'] = () => store.ping();
   const timeline = createTimeline(config.TIMELINE_STRATEGY, {
     following,
     posts,
@@ -109,6 +114,8 @@ export async function startFeedService(config: FeedConfig, deps: FeedDeps = {}):
       host: config.HOST,
       port: config.PORT,
       logger,
+      metrics,
+      metricsToken: config.METRICS_TOKEN,
       internalAuthSecret: config.INTERNAL_AUTH_SECRET,
       context: ({ caller, viewerId }) => ({ caller, viewerId, timeline }),
       readiness,

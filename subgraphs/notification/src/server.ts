@@ -88,6 +88,7 @@ export async function startNotificationService(
       host: config.HOST,
       port: config.PORT,
       logger,
+      metricsToken: config.METRICS_TOKEN,
       internalAuthSecret: config.INTERNAL_AUTH_SECRET,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
       readiness,

@@ -87,6 +87,7 @@ export async function startPostService(config: PostConfig, deps: PostServiceDeps
       host: config.HOST,
       port: config.PORT,
       logger,
+      metricsToken: config.METRICS_TOKEN,
       internalAuthSecret: config.INTERNAL_AUTH_SECRET,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
       maxBodyBytes: MAX_REQUEST_BYTES,

@@ -87,6 +87,7 @@ export async function startUserService(config: UserConfig, deps: UserServiceDeps
       host: config.HOST,
       port: config.PORT,
       logger,
+      metricsToken: config.METRICS_TOKEN,
       internalAuthSecret: config.INTERNAL_AUTH_SECRET,
       context: (identity) => createContext(identity, services),
       readiness,

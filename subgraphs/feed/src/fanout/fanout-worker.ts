@@ -1,6 +1,7 @@
 import { liveSubjects, type LivePublisher } from '@social/events';
 import type { TimelineStore } from '../stores/timeline-store';
 import type { FanoutBatch } from './fanout-queue';
+import { FanoutMetrics } from './fanout-metrics';
 
 export interface FanoutWorkerOptions {
   store: TimelineStore;
@@ -8,6 +9,8 @@ export interface FanoutWorkerOptions {
   /** Readers whose last visit is older than this get no pushes. */
   inactiveAfterMs: number;
   now?: () => number;
+  /** Counts batches and inserts for /metrics. */
+  metrics?: FanoutMetrics;
 }
 
 /**
@@ -18,12 +21,17 @@ export interface FanoutWorkerOptions {
  */
 export class FanoutWorker {
   private readonly now: () => number;
+  private readonly metrics: FanoutMetrics;
 
   constructor(private readonly opts: FanoutWorkerOptions) {
     this.now = opts.now ?? Date.now;
+    this.metrics = opts.metrics ?? new FanoutMetrics(undefined);
   }
 
-  readonly apply = async (batch: FanoutBatch): Promise<void> => {
+  readonly apply = (batch: FanoutBatch): Promise<void> => this.metrics.measure(batch, () => this.applyOne(batch));
+
+  /** Applies one batch; returns how many timelines a push reached (0 for other kinds). */
+  private async applyOne(batch: FanoutBatch): Promise<number> {
     const { store, live } = this.opts;
     switch (batch.kind) {
       case 'push': {
@@ -32,16 +40,18 @@ export class FanoutWorker {
         await Promise.all(
           reached.map((userId) => live.publishLive(liveSubjects.timelineUpdated(userId), { userId, postId: batch.postId })),
         );
-        return;
+        return reached.length;
       }
       case 'remove':
-        return store.removePost(batch, batch.userIds);
+        await store.removePost(batch, batch.userIds);
+        return 0;
       case 'merge':
-        return store.mergeRecent(batch.userIds, batch.authorIds);
+        await store.mergeRecent(batch.userIds, batch.authorIds);
+        return 0;
       default: {
         const unknown: never = batch;
         throw new Error(`unknown fan-out batch ${JSON.stringify(unknown)}`);
       }
     }
-  };
+  }
 }

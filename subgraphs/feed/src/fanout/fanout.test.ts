@@ -1,8 +1,9 @@
 import { liveSubjects } from '@social/events';
-import { newId } from '@social/kit';
+import { createMetricsRegistry, newId } from '@social/kit';
 import { eventually } from '@social/test-kit';
 import { FeedHarness, memoryParts } from '../testing/feed-harness';
 import type { FanoutBatch } from './fanout-queue';
+import { FanoutMetrics } from './fanout-metrics';
 import { FanoutWorker } from './fanout-worker';
 import { MemoryFanoutQueue } from './memory-fanout-queue';
 import { MemoryTimelineStore } from '../stores/memory-timeline-store';
@@ -193,5 +194,25 @@ describe('MemoryFanoutQueue', () => {
     await worker.apply({ kind: 'push', postId: newId(), authorId: newId(), score: 1, userIds: [] });
     await new Promise((r) => setImmediate(r));
     expect(heard).toEqual([]);
+  });
+
+  it('counts batches, their outcome and the timelines a push reached, for /metrics', async () => {
+    const registry = createMetricsRegistry('feed');
+    const value = async (name: string, labels: Record<string, string> = {}, series = name) =>
+      (await registry.getSingleMetric(name)!.get()).values.find(
+        (v) =>
+          ((v as { metricName?: string }).metricName ?? name) === series && Object.entries(labels).every(([k, l]) => v.labels[k] === l),
+      )?.value;
+    const store = new MemoryTimelineStore();
+    const worker = new FanoutWorker({ store, live: new MemoryLiveBus(), inactiveAfterMs: 1e12, metrics: new FanoutMetrics(registry) });
+    await worker.apply({ kind: 'push', postId: newId(), authorId: newId(), score: 1, userIds: [newId(), newId(), newId()] });
+    store.removePost = async () => {
+      throw new Error('redis down');
+    };
+    await expect(worker.apply({ kind: 'remove', postId: newId(), authorId: newId(), userIds: [newId()] })).rejects.toThrow('redis down');
+    expect(await value('feed_timeline_inserts_total')).toBe(3);
+    expect(await value('feed_fanout_batches_total', { kind: 'push', outcome: 'ok' })).toBe(1);
+    expect(await value('feed_fanout_batches_total', { kind: 'remove', outcome: 'failed' })).toBe(1);
+    expect(await value('feed_fanout_batch_duration_seconds', { kind: 'push' }, 'feed_fanout_batch_duration_seconds_count')).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { createEventBus, createLiveBus, type EventBus, type LivePublisher } from '@social/events';
-import type { Logger } from '@social/kit';
+import type { Logger, Registry } from '@social/kit';
 import type { FeedConfig } from '../config';
 import type { FollowerSource } from '../sources/follower-source';
 import { MemoryTimelineStore } from '../stores/memory-timeline-store';
@@ -7,6 +7,7 @@ import { RedisTimelineStore } from '../stores/redis-timeline-store';
 import type { TimelineStore } from '../stores/timeline-store';
 import { Dispatcher } from './dispatcher';
 import type { FanoutQueue } from './fanout-queue';
+import { FanoutMetrics } from './fanout-metrics';
 import { FanoutWorker } from './fanout-worker';
 import { JetStreamFanoutQueue } from './jetstream-fanout-queue';
 import { MemoryFanoutQueue } from './memory-fanout-queue';
@@ -83,8 +84,13 @@ export async function openFanoutParts(config: FeedConfig, deps: FanoutDeps, need
 }
 
 /** Starts a fan-out worker on `parts.queue` (also the whole of a worker-only process); returns its stop. */
-export async function startFanoutWorker(config: FeedConfig, parts: FanoutParts): Promise<{ stop(): Promise<void> }> {
-  const worker = new FanoutWorker({ store: parts.store, live: parts.live, inactiveAfterMs: config.INACTIVE_AFTER_DAYS * DAY_MS });
+export async function startFanoutWorker(config: FeedConfig, parts: FanoutParts, metrics?: Registry): Promise<{ stop(): Promise<void> }> {
+  const worker = new FanoutWorker({
+    store: parts.store,
+    live: parts.live,
+    inactiveAfterMs: config.INACTIVE_AFTER_DAYS * DAY_MS,
+    metrics: new FanoutMetrics(metrics),
+  });
   return parts.queue.consume(worker.apply);
 }
 
@@ -94,8 +100,9 @@ export async function startFanout(
   parts: FanoutParts & { bus: EventBus },
   followers: FollowerSource,
   logger: Logger,
+  metrics?: Registry,
 ): Promise<{ stop(): Promise<void> }> {
-  const consuming = await startFanoutWorker(config, parts);
+  const consuming = await startFanoutWorker(config, parts, metrics);
   const dispatcher = new Dispatcher({
     bus: parts.bus,
     queue: parts.queue,

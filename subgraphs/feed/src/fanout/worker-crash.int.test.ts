@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import Redis from 'ioredis';
@@ -16,7 +17,7 @@ let child: ChildProcess | undefined;
 afterEach(() => child?.kill('SIGKILL')); // a failed test must not leave a worker running
 
 /** A fan-out worker process (src/worker.ts) on the test's Redis prefix and subject prefix. */
-function startWorkerProcess(name: string): ChildProcess {
+function startWorkerProcess(name: string, opsPort: number): ChildProcess {
   // node itself with tsx as a loader, so the SIGKILL reaches the worker (not a tsx CLI parent).
   return spawn(process.execPath, ['--import', 'tsx', '--conditions=@social/source', path.join(__dirname, '..', 'worker.ts')], {
     env: {
@@ -29,6 +30,7 @@ function startWorkerProcess(name: string): ChildProcess {
       EVENT_SUBJECT_PREFIX: `${name}.`,
       FANOUT_SHARDS: String(SHARDS),
       TIMELINE_CAP: String(CAP),
+      WORKER_PORT: String(opsPort),
     },
     stdio: 'ignore',
   });
@@ -43,7 +45,8 @@ describe('a fan-out worker process killed mid-burst (real Redis and NATS JetStre
       const author = newId();
       const followers = Array.from({ length: FOLLOWERS }, () => newId());
       for (const f of followers) h.graph.follow(f, author);
-      child = startWorkerProcess(name);
+      const opsPort = await freePort();
+      child = startWorkerProcess(name, opsPort);
       const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
         child!.once('exit', (code, signal) => resolve(signal ?? code)),
       );
@@ -56,6 +59,10 @@ describe('a fan-out worker process killed mid-burst (real Redis and NATS JetStre
       })();
       // Kill it in the middle: some batches applied, many not yet (and some in flight, unacknowledged).
       await eventually(async () => ((await redis.zcard(`tl:${followers[0]}`)) >= POSTS / 10 ? true : undefined), 40_000);
+      // The worker process is probed and scraped like a service: ready (Redis answers), and counting its inserts.
+      expect((await fetch(`http://127.0.0.1:${opsPort}/ready`)).status).toBe(200);
+      const scraped = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
+      expect(Number(/^feed_timeline_inserts_total\{service="feed-worker"\} (\d+)$/m.exec(scraped)?.[1])).toBeGreaterThan(0);
       child.kill('SIGKILL');
       expect(await exited).toBe('SIGKILL');
       const atKill = await redis.zcard(`tl:${followers[0]}`);
@@ -80,3 +87,12 @@ describe('a fan-out worker process killed mid-burst (real Redis and NATS JetStre
     }
   }, 90_000);
 });
+
+/** A port free right now (the OS picks it), for the worker process's /health, /ready and /metrics. */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}

@@ -145,6 +145,8 @@ export class MemoryTimelineStore implements TimelineStore {
     this.rebuilding.delete(userId);
   }
 
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {}
 }
 

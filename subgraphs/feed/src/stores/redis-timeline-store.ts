@@ -166,6 +166,10 @@ export class RedisTimelineStore implements TimelineStore {
     await this.redis.del(rebuild(userId));
   }
 
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }

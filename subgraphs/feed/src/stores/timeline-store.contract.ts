@@ -34,6 +34,10 @@ export function timelineStoreContract(name: string, make: (caps: { timeline: num
     const timeline = async (userId: string, limit = 100) =>
       ids((await store.read({ sources: [{ timelineOf: userId }], direction: 'older', bound: null, limit }))[0]!);
 
+    it('answers a readiness ping', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+
     it('pushes to active and never-seen readers, skips inactive ones, trims to the cap, newest first', async () => {
       const [active, fresh, inactive] = [newId(), newId(), newId()];
       await store.touch(active, NOW);

@@ -101,6 +101,8 @@ export interface TimelineStore {
   /** Claims the rebuild of a reader's timeline; false when one is already running. */
   startRebuild(userId: string): Promise<boolean>;
   finishRebuild(userId: string): Promise<void>;
+  /** Throws when the store cannot serve (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
