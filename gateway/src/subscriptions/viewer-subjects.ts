@@ -43,7 +43,15 @@ export class ViewerSubjects {
   start(): void {
     const { spec, viewerId, fanIn, refreshMs } = this.opts;
     this.stopRefreshEvents = fanIn.listen(renderSubject(spec.refresh, {}, viewerId), () => this.refresh());
-    this.timer = setInterval(() => this.refresh(), refreshMs).unref();
+    // The first periodic refresh comes at a random point of the first period: groups created together (a
+    // gateway restarting, ten thousand clients reconnecting) then do not all ask again in the same second.
+    this.timer = setTimeout(
+      () => {
+        this.refresh();
+        this.timer = setInterval(() => this.refresh(), refreshMs).unref();
+      },
+      Math.round(refreshMs * (0.5 + Math.random() / 2)),
+    ).unref();
     this.refresh();
   }
 
@@ -70,6 +78,7 @@ export class ViewerSubjects {
 
   stop(): void {
     this.stopped = true;
+    clearTimeout(this.timer);
     clearInterval(this.timer);
     clearTimeout(this.retry);
     this.stopRefreshEvents();

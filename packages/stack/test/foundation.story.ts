@@ -95,6 +95,24 @@ export function foundationStory(title: string, makeStack: () => Promise<Stack>) 
       expect(me.me.following.edges.map((e: any) => e.node.handle).sort()).toEqual([bob.handle, carol.handle].sort());
     });
 
+    it('every service answers /health, /ready and /metrics, which counts the requests it served', async () => {
+      // The story above registered, followed, posted and read through the gateway: every subgraph but notification served it.
+      const touched = new Set(['gateway', 'user', 'social-graph', 'post', 'feed']);
+      for (const service of Object.values(stack.services)) {
+        const base = service.url.replace(/\/graphql$/, '');
+        expect([(await fetch(`${base}/health`)).status, (await fetch(`${base}/ready`)).status]).toEqual([200, 200]);
+        const scraped = await (await fetch(`${base}/metrics`)).text();
+        expect(scraped).toMatch(new RegExp(`^process_cpu_user_seconds_total\\{service="${service.name}"\\} `, 'm'));
+        const requests = [...scraped.matchAll(/^graphql_request_duration_seconds_count\{([^}]*)\} (\d+)$/gm)]
+          .filter(([, labels]) => labels!.includes(`service="${service.name}"`))
+          .reduce((sum, m) => sum + Number(m[2]), 0);
+        expect({ service: service.name, served: requests > 0 }).toEqual({
+          service: service.name,
+          served: touched.has(service.name) || requests > 0,
+        });
+      }
+    });
+
     it('deletes a post and it is gone from the timeline and from post(id)', async () => {
       const erin = await register('erin');
       const frank = await register('frank');
