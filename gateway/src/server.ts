@@ -7,6 +7,7 @@ import {
   InternalSigner,
   createLogger,
   createMetricsRegistry,
+  graphqlMetricsPlugin,
   maskUnexpectedErrors,
   startHttpService,
   type Logger,
@@ -119,7 +120,7 @@ export async function startGateway(
         gateway,
         supergraphSdl,
         anonymousContext: () => contexts.build({}),
-        plugins: [limits.guard, degradedExtensionsPlugin()],
+        plugins: [limits.guard, degradedExtensionsPlugin(), graphqlMetricsPlugin<GatewayContext>(metrics, 'public')],
         formatError: maskUnexpectedErrors(logger),
       });
     },

@@ -120,6 +120,10 @@ describe('public endpoint (memory)', () => {
       expect(stub.calls.length).toBe(calls);
       // What is left still pays for a cheaper operation.
       expect((await post(url, { query: USER, variables: { id: '1' } }, { 'x-api-key': key })).body.data).toBeTruthy();
+      // Third parties' refusals are told apart from the main endpoint's at /metrics.
+      const errors = (await gateway.metrics.getSingleMetric('graphql_errors_total')!.get()).values;
+      expect(errors.find((v) => v.labels['endpoint'] === 'public' && v.labels['code'] === RATE_LIMITED)?.value).toBeGreaterThanOrEqual(1);
+      expect(errors.find((v) => v.labels['endpoint'] === 'graphql' && v.labels['code'] === RATE_LIMITED)).toBeUndefined();
     });
 
     it(`refuses an operation that could return more than ${MAX_NODES} nodes, without charging it`, async () => {

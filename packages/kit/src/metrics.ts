@@ -39,39 +39,60 @@ export class BoundedLabel {
 /** Distinct operation names (and error codes) kept as label values per service. */
 export const MAX_OPERATION_LABELS = 200;
 
+type GraphqlMetrics = {
+  duration: Histogram<'endpoint' | 'operation' | 'type' | 'outcome'>;
+  errors: Counter<'endpoint' | 'code'>;
+  operations: BoundedLabel;
+  codes: BoundedLabel;
+};
+const graphqlMetricsOf = new WeakMap<Registry, GraphqlMetrics>();
+
+/** One set per registry, shared by every endpoint of the service (a metric name registers once). */
+function graphqlMetrics(registry: Registry): GraphqlMetrics {
+  let metrics = graphqlMetricsOf.get(registry);
+  if (metrics) return metrics;
+  metrics = {
+    duration: new Histogram({
+      name: 'graphql_request_duration_seconds',
+      help: 'GraphQL requests by endpoint, operation name, operation type and outcome (ok, partial, error).',
+      labelNames: ['endpoint', 'operation', 'type', 'outcome'],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    errors: new Counter({
+      name: 'graphql_errors_total',
+      help: 'Errors in GraphQL responses by endpoint and extensions.code.',
+      labelNames: ['endpoint', 'code'],
+      registers: [registry],
+    }),
+    operations: new BoundedLabel(MAX_OPERATION_LABELS),
+    codes: new BoundedLabel(MAX_OPERATION_LABELS),
+  };
+  graphqlMetricsOf.set(registry, metrics);
+  return metrics;
+}
+
 /**
- * Every GraphQL request: its duration by operation name, type and outcome (ok: no errors; partial:
- * data and errors; error: no data), and every error by its `extensions.code`.
+ * Every GraphQL request of one endpoint ("graphql", or the gateway's "public" one): its duration by
+ * operation name, type and outcome (ok: no errors; partial: data and errors; error: no data), and every
+ * error by its `extensions.code`.
  */
-export function graphqlMetricsPlugin<C extends BaseContext>(registry: Registry): ApolloServerPlugin<C> {
-  const duration = new Histogram({
-    name: 'graphql_request_duration_seconds',
-    help: 'GraphQL requests by operation name, operation type and outcome (ok, partial, error).',
-    labelNames: ['operation', 'type', 'outcome'],
-    buckets: LATENCY_BUCKETS,
-    registers: [registry],
-  });
-  const errors = new Counter({
-    name: 'graphql_errors_total',
-    help: 'Errors in GraphQL responses by extensions.code.',
-    labelNames: ['code'],
-    registers: [registry],
-  });
-  const operations = new BoundedLabel(MAX_OPERATION_LABELS);
-  const codes = new BoundedLabel(MAX_OPERATION_LABELS);
+export function graphqlMetricsPlugin<C extends BaseContext>(registry: Registry, endpoint = 'graphql'): ApolloServerPlugin<C> {
+  const { duration, errors, operations, codes } = graphqlMetrics(registry);
   return {
     async requestDidStart() {
       const started = process.hrtime.bigint();
       return {
         async didEncounterErrors({ errors: list }) {
-          for (const e of list) errors.inc({ code: codes.of(String(e.extensions?.['code'] ?? 'INTERNAL_SERVER_ERROR'), 'unknown') });
+          for (const e of list)
+            errors.inc({ endpoint, code: codes.of(String(e.extensions?.['code'] ?? 'INTERNAL_SERVER_ERROR'), 'unknown') });
         },
         async willSendResponse({ response, operation, operationName }) {
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
           const outcome = !body?.errors?.length ? 'ok' : body.data ? 'partial' : 'error';
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           duration.observe(
-            { operation: operations.of(operationName, '(anonymous)'), type: operation?.operation ?? 'unknown', outcome },
+            { endpoint, operation: operations.of(operationName, '(anonymous)'), type: operation?.operation ?? 'unknown', outcome },
             seconds,
           );
         },
