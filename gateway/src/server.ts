@@ -152,6 +152,7 @@ export async function startGateway(
     validationRules: limits.main.validationRules,
     logger,
     live: deps.live,
+    safelist: edge.safelist,
   });
 }
 

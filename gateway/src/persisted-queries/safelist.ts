@@ -47,6 +47,14 @@ export interface SafelistOptions {
   logger: Logger;
 }
 
+/** The mode the safelist applies to a client name (the default for unknown names and for none). */
+export function safelistModeOf(opts: Pick<SafelistOptions, 'modes' | 'defaultMode'>, client: string): SafelistMode {
+  return Object.hasOwn(opts.modes, client) ? opts.modes[client]! : opts.defaultMode;
+}
+
+/** Error code of a request naming a persisted id the manifest does not hold (Apollo's name). */
+export const PERSISTED_QUERY_NOT_FOUND = 'PERSISTED_QUERY_NOT_FOUND';
+
 /**
  * Persisted queries by id, and the safelist.
  *
@@ -73,7 +81,7 @@ export function safelistPlugin<C extends BaseContext>(opts: SafelistOptions): Ap
         }
       }
       const client = request.http?.headers.get(CLIENT_NAME_HEADER) ?? '';
-      const mode = Object.hasOwn(opts.modes, client) ? opts.modes[client]! : opts.defaultMode;
+      const mode = safelistModeOf(opts, client);
       const codeApqErrors = {
         async didEncounterErrors({ errors }: { errors: readonly GraphQLError[] }) {
           for (const error of errors) {

@@ -7,7 +7,7 @@ import type { GatewayContext } from '../context';
 import { SafelistManifest } from '../persisted-queries/manifest';
 import { RedisKeyValueCache } from '../persisted-queries/redis-cache';
 import { mountManifestReload, reloadManifestOnChange } from '../persisted-queries/reload';
-import { safelistPlugin } from '../persisted-queries/safelist';
+import { safelistPlugin, type SafelistOptions } from '../persisted-queries/safelist';
 import { MemoryApiKeyStore, RedisApiKeyStore, type ApiKeyStore } from './api-keys';
 import { MemoryCostBudget, RedisCostBudget, type CostBudget } from './budget';
 import { mountPublicEndpoint, type PublicEndpointOptions } from './endpoint';
@@ -17,6 +17,8 @@ export interface Edge {
   persistedQueries: NonNullable<ApolloServerOptions<GatewayContext>['persistedQueries']>;
   /** For the main ApolloServer: manifest ids and the per-client safelist. */
   plugins: ApolloServerPlugin<GatewayContext>[];
+  /** The same manifest and modes, for subscriptions over WebSocket. */
+  safelist: SafelistOptions;
   keys: ApiKeyStore;
   /** Mounts the admin reload endpoint and the public endpoint (call once the gateway is loaded). */
   mount(
@@ -42,6 +44,7 @@ export async function createEdge(config: GatewayConfig, logger: Logger, apiKeys?
   const keys: ApiKeyStore = apiKeys ?? (redis ? new RedisApiKeyStore(redis, prefix) : new MemoryApiKeyStore());
   const budget: CostBudget = redis ? new RedisCostBudget(redis, prefix) : new MemoryCostBudget();
   let stopPublic: (() => Promise<void>) | undefined;
+  const safelist: SafelistOptions = { manifest, modes: config.safelistModes, defaultMode: config.SAFELIST_DEFAULT_MODE, logger };
 
   return {
     persistedQueries: {
@@ -50,7 +53,8 @@ export async function createEdge(config: GatewayConfig, logger: Logger, apiKeys?
       // Apollo adds "apq:" to every key itself: the Redis keys are <EDGE_KEY_PREFIX>apq:<sha256>.
       ...(redis ? { cache: new RedisKeyValueCache(redis, prefix) } : {}),
     },
-    plugins: [safelistPlugin<GatewayContext>({ manifest, modes: config.safelistModes, defaultMode: config.SAFELIST_DEFAULT_MODE, logger })],
+    plugins: [safelistPlugin<GatewayContext>(safelist)],
+    safelist,
     keys,
     mount(app, deps) {
       mountManifestReload(app, manifest, config.ADMIN_TOKEN);

@@ -7,6 +7,7 @@ import { InternalTokenCache } from '../internal-tokens';
 import { gatewayExecutor } from './gateway-executor';
 import { startLiveServer, type LiveServer } from './live-server';
 import { internalViewerIds } from './viewer-ids';
+import type { SafelistOptions } from '../persisted-queries/safelist';
 
 export { LiveCloseCode } from './close-codes';
 export { refuseHttpSubscriptions } from './http-refusal';
@@ -31,6 +32,8 @@ export async function attachSubscriptions(
     validationRules: readonly ValidationRule[];
     logger: Logger;
     live?: LiveSubscriber;
+    /** Persisted operations by id and the per-client safelist, shared with HTTP. */
+    safelist?: SafelistOptions;
   },
 ): Promise<RunningGateway> {
   const { config, gateway, logger } = opts;
@@ -66,6 +69,7 @@ export async function attachSubscriptions(
       refreshMs: config.LIVE_SUBJECTS_REFRESH_MS,
     },
     metrics: service.metrics,
+    ...(opts.safelist ? { safelist: opts.safelist } : {}),
   });
   let stopping: Promise<void> | undefined;
   return {

@@ -27,6 +27,14 @@ import { planSelection } from './selection-plan';
 import { renderSubject } from './subject';
 import type { SelectionPlan } from './event-query';
 import type { ViewerIdsLookup } from './viewer-ids';
+import { sha256Hex } from '../persisted-queries/manifest';
+import {
+  CLIENT_NAME_HEADER,
+  NOT_IN_SAFELIST,
+  PERSISTED_QUERY_NOT_FOUND,
+  safelistModeOf,
+  type SafelistOptions,
+} from '../persisted-queries/safelist';
 
 /** Distinct subscription documents kept parsed and validated. */
 const MAX_CACHED_DOCUMENTS = 1_000;
@@ -62,6 +70,8 @@ export interface LiveServerOptions {
   viewerIds?: { lookup: ViewerIdsLookup; refreshMs: number };
   /** The gateway's registry: live gauges and counters go to /metrics. */
   metrics?: Registry;
+  /** Persisted operations by id and the per-client safelist, as on HTTP (gateway/src/persisted-queries). */
+  safelist?: SafelistOptions;
 }
 
 export interface LiveServer {
@@ -73,6 +83,8 @@ export interface LiveServer {
 
 interface ConnectionState {
   viewerId: string | null;
+  /** The client's name (apollographql-client-name in connectionParams or on the upgrade request): its safelist mode. */
+  client: string;
   expiryTimer?: NodeJS.Timeout;
   subscriptions: number;
 }
@@ -90,7 +102,7 @@ interface PreparedSubscription {
   socket: LiveSocket;
 }
 
-type Extra = { socket: LiveSocket; live?: ConnectionState };
+type Extra = { socket: LiveSocket; request?: http.IncomingMessage; live?: ConnectionState };
 
 /**
  * graphql-ws (graphql-transport-ws protocol) on the gateway's HTTP server. Authenticates once per
@@ -113,14 +125,36 @@ export function startLiveServer(opts: LiveServerOptions): LiveServer {
 
   // Parsed and validated once per distinct text: clients of one app send the same few operations, and
   // validating each of 10,000 identical subscriptions was a quarter of the gateway's CPU while they connected.
-  const documents = new BoundedCache<{ document: DocumentNode; errors: readonly GraphQLError[] }>(MAX_CACHED_DOCUMENTS);
+  const documents = new BoundedCache<{ document: DocumentNode; errors: readonly GraphQLError[]; hash: string }>(MAX_CACHED_DOCUMENTS);
   const checked = async (source: string) => {
     const cached = await documents.get(source);
     if (cached) return cached;
     const document = parse(source, { maxTokens: opts.maxTokens });
-    const entry = { document, errors: validate(opts.schema, document, rules) };
+    const entry = { document, errors: validate(opts.schema, document, rules), hash: sha256Hex(source) };
     await documents.set(source, entry);
     return entry;
+  };
+  /** The operation's text: sent in full, or only as a manifest id (`query: ""` and extensions.persistedQuery). */
+  const sourceOf = (payload: { query: string; extensions?: Record<string, unknown> | null }): string | GraphQLError => {
+    if (payload.query) return payload.query;
+    const hash = (payload.extensions?.['persistedQuery'] as { sha256Hash?: unknown } | undefined)?.sha256Hash;
+    const body = typeof hash === 'string' ? opts.safelist?.manifest.bodyOf(hash) : undefined;
+    if (body !== undefined) return body;
+    return typeof hash === 'string'
+      ? new GraphQLError('PersistedQueryNotFound', { extensions: { code: PERSISTED_QUERY_NOT_FOUND } })
+      : new GraphQLError('The subscription has no query.', { extensions: { code: 'BAD_USER_INPUT' } });
+  };
+  /** The safelist's verdict for a client's operation, as on HTTP: null when it may run. */
+  const refusal = (client: string, hash: string, operationName: string | null): GraphQLError | null => {
+    const safelist = opts.safelist;
+    if (!safelist || safelistModeOf(safelist, client) === 'off' || safelist.manifest.has(hash)) return null;
+    if (safelistModeOf(safelist, client) === 'audit') {
+      opts.logger.warn({ client, operationName, queryHash: hash }, 'subscription not in the persisted-query safelist');
+      return null;
+    }
+    return new GraphQLError(`This client may only send its registered operations; "${operationName ?? 'anonymous'}" is not one of them.`, {
+      extensions: { code: NOT_IN_SAFELIST },
+    });
   };
 
   const wss = new WebSocketServer({ server: opts.httpServer, path: opts.path });
@@ -141,7 +175,8 @@ export function startLiveServer(opts: LiveServerOptions): LiveServer {
         }
         connections++;
         if (viewerId) perUser.set(viewerId, (perUser.get(viewerId) ?? 0) + 1);
-        const state: ConnectionState = { viewerId, subscriptions: 0 };
+        const named = ctx.connectionParams?.[CLIENT_NAME_HEADER] ?? extra.request?.headers[CLIENT_NAME_HEADER];
+        const state: ConnectionState = { viewerId, client: typeof named === 'string' ? named : '', subscriptions: 0 };
         if (viewer.expiresAt) {
           // Checked again when it expires: the connection closes then, with its subscriptions.
           const ms = Math.min(Math.max(0, viewer.expiresAt.getTime() - Date.now()), 2 ** 31 - 1);
@@ -168,7 +203,9 @@ export function startLiveServer(opts: LiveServerOptions): LiveServer {
         const extra = ctx.extra as unknown as Extra;
         const connection = extra.live!;
         try {
-          const { document, errors } = await checked(payload.query);
+          const source = sourceOf(payload);
+          if (source instanceof GraphQLError) return [source];
+          const { document, errors, hash } = await checked(source);
           const operation = getOperationAST(document, payload.operationName);
           if (!operation)
             return [new GraphQLError('The document has no operation of that name.', { extensions: { code: 'BAD_USER_INPUT' } })];
@@ -179,6 +216,8 @@ export function startLiveServer(opts: LiveServerOptions): LiveServer {
               }),
             ];
           if (errors.length) return errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
+          const refused = refusal(connection.client, hash, operation.name?.value ?? null);
+          if (refused) return [refused];
           const coerced = getVariableValues(opts.schema, operation.variableDefinitions ?? [], payload.variables ?? {});
           if (coerced.errors) return coerced.errors.map((e) => withCode(e, 'BAD_USER_INPUT'));
           if (connection.subscriptions >= opts.limits.maxSubscriptionsPerConnection)
@@ -193,7 +232,7 @@ export function startLiveServer(opts: LiveServerOptions): LiveServer {
             id,
             plan,
             subject,
-            source: payload.query,
+            source,
             operationName: payload.operationName ?? null,
             variables: coerced.coerced,
             connection,
