@@ -24,6 +24,7 @@ const BURST_POSTS = 40; // 200k inserts at once: how fast the pipeline drains, a
 const COST_SAMPLES = 20;
 const VIPS_READ = 20; // VIP recent sets merged into one read when measuring the pull side's cost per source
 const DAY_MS = 86_400_000;
+const CEILING_RUNS = 3;
 const run = promisify(execFile);
 
 /** A queue that applies each batch at once in this process: the write cost of one post with no queue in between. */
@@ -65,6 +66,15 @@ async function zaddCeiling(redisUrl: string): Promise<number> {
   const match = /([\d.]+) requests per second/.exec(stdout);
   if (!match) throw new Error(`could not read redis-benchmark's output: ${stdout}`);
   return Number(match[1]);
+}
+
+async function withRedis<T>(url: string, fn: (redis: Redis) => Promise<T>): Promise<T> {
+  const redis = new Redis(url);
+  try {
+    return await fn(redis);
+  } finally {
+    await redis.quit();
+  }
 }
 
 const envelope = (data: EventEnvelope<'post.created'>['data']): EventEnvelope => ({
@@ -163,9 +173,13 @@ export const timelineFanout: Scenario = {
     await dispatcher.start();
     ctx.defer(() => dispatcher.stop());
 
-    ctx.log('redis-benchmark: pipelined ZADD ceiling');
-    const ceiling = await zaddCeiling(redisUrl);
-    ctx.log(`  ${ceiling.toFixed(0)} ZADD/s`);
+    // The ceiling swings by half from one redis-benchmark run to the next on this shared machine (200k-360k in
+    // minutes), far more than the fan-out does: the median of three runs is the denominator.
+    ctx.log('redis-benchmark: pipelined ZADD ceiling (median of 3 runs)');
+    const ceilings: number[] = [];
+    for (let i = 0; i < CEILING_RUNS; i++) ceilings.push(await zaddCeiling(redisUrl));
+    const ceiling = [...ceilings].sort((a, b) => a - b)[Math.floor(CEILING_RUNS / 2)]!;
+    ctx.log(`  ${ceilings.map((c) => c.toFixed(0)).join(', ')} ZADD/s: median ${ceiling.toFixed(0)}`);
 
     const waitLanded = async (target: number, timeoutMs: number) => {
       const deadline = Date.now() + timeoutMs;
@@ -217,7 +231,8 @@ export const timelineFanout: Scenario = {
     ctx.run.notes.push(
       `Fan-out burst: ${BURST_POSTS} posts x ${FOLLOWERS} followers = ${landed - before} timeline inserts in ${burstSeconds.toFixed(2)} s ` +
         `= ${insertsPerSecond.toFixed(0)} inserts/s, ${((100 * insertsPerSecond) / ceiling).toFixed(0)}% of redis-benchmark's pipelined ZADD ` +
-        `ceiling on the same server in the same run (${ceiling.toFixed(0)}/s; one worker process, ${SHARDS} shards, batches of ${BATCH})` +
+        `ceiling on the same server in the same run (median ${ceiling.toFixed(0)}/s of ${ceilings.map((c) => c.toFixed(0)).join(', ')}; ` +
+        `one worker process, ${SHARDS} shards, batches of ${BATCH})` +
         `${allBurst ? '' : '; NOT ALL LANDED within 180 s'}. Post to visible during the burst: ${fmt(summarize(arrivals))}.`,
     );
     ctx.log(`  ${insertsPerSecond.toFixed(0)} inserts/s (${((100 * insertsPerSecond) / ceiling).toFixed(0)}% of ceiling)`);
@@ -299,7 +314,9 @@ export const timelineFanout: Scenario = {
     ctx.settings['batch size'] = BATCH;
     ctx.settings['shards'] = SHARDS;
     ctx.settings['sustained posts per second'] = SUSTAINED_POSTS_PER_SECOND;
-    ctx.settings['zadd ceiling (redis-benchmark, -P 64)'] = Math.round(ceiling);
+    ctx.settings['zadd ceiling (redis-benchmark, -P 64, median of 3)'] = Math.round(ceiling);
+    const [, listpack] = (await withRedis(redisUrl, (r) => r.config('GET', 'zset-max-listpack-entries'))) as [string, string];
+    ctx.settings['redis zset-max-listpack-entries'] = Number(listpack);
     ctx.settings['c_push us'] = Math.round(cPushMs * 1000 * 10) / 10;
     ctx.settings['c_pull us'] = Math.round(cPullMs * 1000 * 10) / 10;
   },

@@ -45,6 +45,7 @@ export async function openFanoutParts(config: FeedConfig, deps: FanoutDeps, need
               keyPrefix: config.REDIS_KEY_PREFIX,
               timelineCap: config.TIMELINE_CAP,
               evictAfterSeconds: (config.INACTIVE_AFTER_DAYS * 2 * DAY_MS) / 1000, // readers gone twice the inactivity line lose their timeline
+              logger: deps.logger,
             })
           : new MemoryTimelineStore(config.TIMELINE_CAP),
       );
