@@ -1,69 +1,50 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { ApolloGateway } from '@apollo/gateway';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { AccessTokens, createLogger } from '@social/kit';
-import { MemoryLiveBus, liveSubjects } from '@social/events';
+import { liveSubjects, type MemoryLiveBus } from '@social/events';
 import { eventually } from '@social/test-kit';
-import { startLiveServer, type LiveServer } from '../src/subscriptions/live-server';
+import type { LiveServer } from '../src/subscriptions/live-server';
 import { SafelistManifest, sha256Hex } from '../src/persisted-queries/manifest';
 import { CLIENT_NAME_HEADER, NOT_IN_SAFELIST, PERSISTED_QUERY_NOT_FOUND } from '../src/persisted-queries/safelist';
+import { loadApiSchema, startTestLiveServer, type TestLiveServer } from './live-test-server';
 
 /**
  * Mobile apps send persisted operations, subscriptions included: over WebSocket a subscription may be
  * sent as a manifest id alone, and a client whose name is set to enforce may subscribe only to its
  * registered operations, exactly as on HTTP.
  */
-const SUPERGRAPH = readFileSync(path.join(__dirname, '..', '..', 'supergraph.graphql'), 'utf8');
 const LISTED = 'subscription Liked($p: ID!) { postLiked(postId: $p) { likeCount } }';
 const UNLISTED = 'subscription Other($p: ID!) { postLiked(postId: $p) { likeCount __typename } }';
 const logger = createLogger('test', 'silent');
 
 describe('persisted subscriptions and the safelist over WebSocket', () => {
-  let gateway: ApolloGateway;
-  let httpServer: http.Server;
+  let stopSchema: () => Promise<void>;
+  let server: TestLiveServer;
   let bus: MemoryLiveBus;
   let live: LiveServer;
   let url: string;
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    gateway = new ApolloGateway({ supergraphSdl: SUPERGRAPH, logger });
-    const { schema } = await gateway.load();
-    bus = new MemoryLiveBus();
-    httpServer = http.createServer();
-    await new Promise<void>((r) => httpServer.listen(0, '127.0.0.1', r));
-    url = `ws://127.0.0.1:${(httpServer.address() as AddressInfo).port}/graphql`;
+    const { schema, stop } = await loadApiSchema();
+    stopSchema = stop;
     const manifest = new SafelistManifest('/nonexistent/manifest.json', logger);
     manifest.replace({
       format: 'apollo-persisted-query-manifest',
       version: 1,
       operations: [{ id: sha256Hex(LISTED), name: 'Liked', type: 'subscription', body: LISTED }],
     });
-    live = startLiveServer({
-      httpServer,
-      path: '/graphql',
-      schema,
-      supergraphSdl: SUPERGRAPH,
-      bus,
+    server = await startTestLiveServer(schema, {
       execute: async () => ({ data: {} }),
       tokens: new AccessTokens('p'.repeat(40)),
-      limits: { maxConnections: 100, maxConnectionsPerUser: 5, maxSubscriptionsPerConnection: 10, maxQueuedEvents: 20 },
-      maxTokens: 2_000,
-      validationRules: [],
-      logger,
       safelist: { manifest, modes: { ios: 'enforce', web: 'audit' }, defaultMode: 'off', logger },
     });
+    ({ url, live, bus } = server);
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.dispose()));
-    await live.close();
-    await new Promise((r) => httpServer.close(r));
-    await bus.close();
-    await gateway.stop();
+    await server.close();
+    await stopSchema();
   });
 
   /** A client naming itself in connectionParams, or on the upgrade request's header (`header: true`). */

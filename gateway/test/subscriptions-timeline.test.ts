@@ -1,29 +1,24 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { ApolloGateway } from '@apollo/gateway';
 import type { FieldNode, OperationDefinitionNode } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { AccessTokens, createLogger, createMetricsRegistry } from '@social/kit';
-import { MemoryLiveBus, liveSubjects } from '@social/events';
+import { AccessTokens, createMetricsRegistry } from '@social/kit';
+import { liveSubjects, type MemoryLiveBus } from '@social/events';
 import { eventually } from '@social/test-kit';
-import { startLiveServer, type LiveServer } from '../src/subscriptions/live-server';
+import type { LiveServer } from '../src/subscriptions/live-server';
 import type { LiveQueryExecutor } from '../src/subscriptions/live-hub';
 import type { ViewerIdsLookup } from '../src/subscriptions/viewer-ids';
+import { loadApiSchema, startTestLiveServer, type TestLiveServer } from './live-test-server';
 
 /**
  * homeTimelineUpdated (feed SDL): the subject is the signed-in viewer's own timeline subject, and the
  * event's post is resolved through Query.post as that viewer.
  */
-const SUPERGRAPH = readFileSync(path.join(__dirname, '..', '..', 'supergraph.graphql'), 'utf8');
 const SECRET = 'c'.repeat(40);
 const UPDATED = `subscription { homeTimelineUpdated { post { id text } } }`;
 
 describe('Subscription.homeTimelineUpdated at the gateway', () => {
-  let gateway: ApolloGateway;
-  let httpServer: http.Server;
+  let stopSchema: () => Promise<void>;
+  let server: TestLiveServer;
   let bus: MemoryLiveBus;
   let live: LiveServer;
   let url: string;
@@ -55,34 +50,15 @@ describe('Subscription.homeTimelineUpdated at the gateway', () => {
   };
 
   beforeAll(async () => {
-    gateway = new ApolloGateway({ supergraphSdl: SUPERGRAPH, logger: createLogger('test', 'silent') });
-    const { schema } = await gateway.load();
-    bus = new MemoryLiveBus();
-    httpServer = http.createServer();
-    await new Promise<void>((r) => httpServer.listen(0, '127.0.0.1', r));
-    url = `ws://127.0.0.1:${(httpServer.address() as AddressInfo).port}/graphql`;
-    live = startLiveServer({
-      httpServer,
-      path: '/graphql',
-      schema,
-      supergraphSdl: SUPERGRAPH,
-      bus,
-      execute,
-      tokens,
-      limits: { maxConnections: 100, maxConnectionsPerUser: 5, maxSubscriptionsPerConnection: 10, maxQueuedEvents: 20 },
-      maxTokens: 2_000,
-      validationRules: [],
-      logger: createLogger('test', 'silent'),
-      viewerIds: { lookup, refreshMs: 60_000 },
-      metrics: registry,
-    });
+    const { schema, stop } = await loadApiSchema();
+    stopSchema = stop;
+    server = await startTestLiveServer(schema, { execute, tokens, viewerIds: { lookup, refreshMs: 60_000 }, metrics: registry });
+    ({ url, live, bus } = server);
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.dispose()));
-    await live.close();
-    await new Promise((r) => httpServer.close(r));
-    await bus.close();
-    await gateway.stop();
+    await server.close();
+    await stopSchema();
   });
 
   function subscribe(authorization?: string) {

@@ -1,20 +1,15 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { ApolloGateway } from '@apollo/gateway';
-import { type FieldNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import type { FieldNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { AccessTokens, createLogger, createMetricsRegistry, type Registry } from '@social/kit';
-import { MemoryLiveBus, liveSubjects } from '@social/events';
+import { AccessTokens, createMetricsRegistry, type Registry } from '@social/kit';
+import { liveSubjects, type MemoryLiveBus } from '@social/events';
 import { eventually } from '@social/test-kit';
 import { LiveCloseCode } from '../src/subscriptions';
-import { startLiveServer, type LiveLimits, type LiveServer } from '../src/subscriptions/live-server';
+import type { LiveLimits, LiveServer } from '../src/subscriptions/live-server';
 import type { LiveQueryExecutor } from '../src/subscriptions/live-hub';
 import { renderSubject } from '../src/subscriptions/subject';
+import { loadApiSchema, startTestLiveServer, type TestLiveServer } from './live-test-server';
 
-const SUPERGRAPH = readFileSync(path.join(__dirname, '..', '..', 'supergraph.graphql'), 'utf8');
 const SECRET = 'b'.repeat(40);
 const LIKED = `subscription($p: ID!) { postLiked(postId: $p) { likeCount who: likedBy { handle } post { id likeCount } } }`;
 
@@ -51,8 +46,8 @@ class FakeSupergraph {
 
 describe('live subscriptions (graphql-ws at the gateway)', () => {
   let schema: GraphQLSchema;
-  let gateway: ApolloGateway;
-  let httpServer: http.Server;
+  let stopSchema: () => Promise<void>;
+  let server: TestLiveServer | undefined;
   let url: string;
   let bus: MemoryLiveBus;
   let fake: FakeSupergraph;
@@ -62,40 +57,23 @@ describe('live subscriptions (graphql-ws at the gateway)', () => {
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    gateway = new ApolloGateway({ supergraphSdl: SUPERGRAPH, logger: createLogger('test', 'silent') });
-    schema = (await gateway.load()).schema;
+    ({ schema, stop: stopSchema } = await loadApiSchema());
   });
-  afterAll(() => gateway.stop());
+  afterAll(() => stopSchema());
 
   async function start(limits: Partial<LiveLimits> = {}) {
-    bus = new MemoryLiveBus();
     fake = new FakeSupergraph();
-    httpServer = http.createServer();
-    await new Promise<void>((r) => httpServer.listen(0, '127.0.0.1', r));
-    url = `ws://127.0.0.1:${(httpServer.address() as AddressInfo).port}/graphql`;
-    live = startLiveServer({
-      httpServer,
-      path: '/graphql',
-      schema,
-      supergraphSdl: SUPERGRAPH,
-      bus,
-      execute: fake.execute,
-      tokens,
-      limits: { maxConnections: 100, maxConnectionsPerUser: 5, maxSubscriptionsPerConnection: 10, maxQueuedEvents: 20, ...limits },
-      maxTokens: 2_000,
-      validationRules: [],
-      logger: createLogger('test', 'silent'),
-      metrics: (registry = createMetricsRegistry('gateway')),
-    });
+    registry = createMetricsRegistry('gateway');
+    server = await startTestLiveServer(schema, { execute: fake.execute, tokens, limits, metrics: registry });
+    ({ url, live, bus } = server);
   }
   /** live_disconnects_total for one reason, from this server's registry. */
   const disconnects = async (reason: string) =>
     (await registry.getSingleMetric('live_disconnects_total')!.get()).values.find((v) => v.labels['reason'] === reason)?.value ?? 0;
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.dispose()));
-    await live?.close();
-    await new Promise((r) => httpServer.close(r));
-    await bus.close();
+    await server?.close();
+    server = undefined;
   });
 
   function connect(authorization?: string): { client: Client; closed: Promise<{ code: number; reason: string }> } {

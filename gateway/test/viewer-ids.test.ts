@@ -1,13 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { INTERNAL_AUTH_HEADER, InternalSigner, InternalVerifier } from '@social/kit';
 import { readLiveFields } from '../src/subscriptions/live-schema';
 import { internalViewerIds, queryFieldOwners } from '../src/subscriptions/viewer-ids';
+import { SUPERGRAPH } from './live-test-server';
 
 /** `@liveSubjectsFrom` as the supergraph declares it, and the internal lookup behind it. */
-const SUPERGRAPH = readFileSync(path.join(__dirname, '..', '..', 'supergraph.graphql'), 'utf8');
 const SECRET = 'd'.repeat(40);
 
 describe('@liveSubjectsFrom', () => {
