@@ -52,6 +52,28 @@ export function safelistModeOf(opts: Pick<SafelistOptions, 'modes' | 'defaultMod
   return Object.hasOwn(opts.modes, client) ? opts.modes[client]! : opts.defaultMode;
 }
 
+/**
+ * The safelist's verdict on one operation of `client`, over HTTP or WebSocket: null when it may run
+ * (mode off, in the manifest, or only audited, which is logged), else the refusal to answer with.
+ */
+export function safelistRefusal(
+  opts: SafelistOptions,
+  client: string,
+  queryHash: string,
+  operationName: string | null | undefined,
+  extensions: Record<string, unknown> = {},
+): GraphQLError | null {
+  const mode = safelistModeOf(opts, client);
+  if (mode === 'off' || opts.manifest.has(queryHash)) return null;
+  if (mode === 'audit') {
+    opts.logger.warn({ client, operationName, queryHash }, 'operation not in the persisted-query safelist');
+    return null;
+  }
+  return new GraphQLError(`This client may only send its registered operations; "${operationName ?? 'anonymous'}" is not one of them.`, {
+    extensions: { code: NOT_IN_SAFELIST, ...extensions },
+  });
+}
+
 /** Error code of a request naming a persisted id the manifest does not hold (Apollo's name). */
 export const PERSISTED_QUERY_NOT_FOUND = 'PERSISTED_QUERY_NOT_FOUND';
 
@@ -95,17 +117,8 @@ export function safelistPlugin<C extends BaseContext>(opts: SafelistOptions): Ap
       return {
         ...codeApqErrors,
         async didResolveOperation({ queryHash, operationName }) {
-          if (opts.manifest.has(queryHash)) return;
-          if (mode === 'audit') {
-            opts.logger.warn({ client, operationName, queryHash }, 'operation not in the persisted-query safelist');
-            return;
-          }
-          throw new GraphQLError(
-            `This client may only send its registered operations; "${operationName ?? 'anonymous'}" is not one of them.`,
-            {
-              extensions: { code: NOT_IN_SAFELIST, http: { status: 403 } },
-            },
-          );
+          const refused = safelistRefusal(opts, client, queryHash, operationName, { http: { status: 403 } });
+          if (refused) throw refused;
         },
       };
     },

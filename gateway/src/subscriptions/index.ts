@@ -40,8 +40,7 @@ export async function attachSubscriptions(
   const ownBus = opts.live
     ? undefined
     : await createLiveBus({ natsUrl: config.NATS_URL, subjectPrefix: config.EVENT_SUBJECT_PREFIX, logger, name: 'gateway' });
-  const signer = new InternalSigner(config.INTERNAL_AUTH_SECRET, 'gateway');
-  const internalTokens = new InternalTokenCache(signer);
+  const internalTokens = new InternalTokenCache(new InternalSigner(config.INTERNAL_AUTH_SECRET, 'gateway'));
   if (!gateway.schema) throw new Error('attachSubscriptions needs a loaded gateway (start the HTTP service first)');
   const live = startLiveServer({
     httpServer: service.httpServer,
@@ -65,7 +64,8 @@ export async function attachSubscriptions(
     validationRules: opts.validationRules,
     logger,
     viewerIds: {
-      lookup: internalViewerIds(opts.supergraphSdl, opts.subgraphUrls, signer),
+      // Signed with the viewer's cached internal token, the one their events' queries use.
+      lookup: internalViewerIds(opts.supergraphSdl, opts.subgraphUrls, { sign: (viewerId) => internalTokens.get(viewerId) }),
       refreshMs: config.LIVE_SUBJECTS_REFRESH_MS,
     },
     metrics: service.metrics,

@@ -28,13 +28,7 @@ import { renderSubject } from './subject';
 import type { SelectionPlan } from './event-query';
 import type { ViewerIdsLookup } from './viewer-ids';
 import { sha256Hex } from '../persisted-queries/manifest';
-import {
-  CLIENT_NAME_HEADER,
-  NOT_IN_SAFELIST,
-  PERSISTED_QUERY_NOT_FOUND,
-  safelistModeOf,
-  type SafelistOptions,
-} from '../persisted-queries/safelist';
+import { CLIENT_NAME_HEADER, PERSISTED_QUERY_NOT_FOUND, safelistRefusal, type SafelistOptions } from '../persisted-queries/safelist';
 
 /** Distinct subscription documents kept parsed and validated. */
 const MAX_CACHED_DOCUMENTS = 1_000;
@@ -144,18 +138,6 @@ export function startLiveServer(opts: LiveServerOptions): LiveServer {
       ? new GraphQLError('PersistedQueryNotFound', { extensions: { code: PERSISTED_QUERY_NOT_FOUND } })
       : new GraphQLError('The subscription has no query.', { extensions: { code: 'BAD_USER_INPUT' } });
   };
-  /** The safelist's verdict for a client's operation, as on HTTP: null when it may run. */
-  const refusal = (client: string, hash: string, operationName: string | null): GraphQLError | null => {
-    const safelist = opts.safelist;
-    if (!safelist || safelistModeOf(safelist, client) === 'off' || safelist.manifest.has(hash)) return null;
-    if (safelistModeOf(safelist, client) === 'audit') {
-      opts.logger.warn({ client, operationName, queryHash: hash }, 'subscription not in the persisted-query safelist');
-      return null;
-    }
-    return new GraphQLError(`This client may only send its registered operations; "${operationName ?? 'anonymous'}" is not one of them.`, {
-      extensions: { code: NOT_IN_SAFELIST },
-    });
-  };
 
   const wss = new WebSocketServer({ server: opts.httpServer, path: opts.path });
   const server = useServer<Record<string, unknown> | undefined, { live?: ConnectionState }>(
@@ -216,7 +198,7 @@ export function startLiveServer(opts: LiveServerOptions): LiveServer {
               }),
             ];
           if (errors.length) return errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
-          const refused = refusal(connection.client, hash, operation.name?.value ?? null);
+          const refused = opts.safelist && safelistRefusal(opts.safelist, connection.client, hash, operation.name?.value);
           if (refused) return [refused];
           const coerced = getVariableValues(opts.schema, operation.variableDefinitions ?? [], payload.variables ?? {});
           if (coerced.errors) return coerced.errors.map((e) => withCode(e, 'BAD_USER_INPUT'));

@@ -13,7 +13,11 @@ const idsSchema = z.object({ ids: z.array(z.string()) });
  * (read from the supergraph's join directives), signed as the gateway on behalf of the viewer, as
  * the feed asks the social graph for the same ids.
  */
-export function internalViewerIds(supergraphSdl: string, subgraphUrls: Record<string, string>, signer: InternalSigner): ViewerIdsLookup {
+export function internalViewerIds(
+  supergraphSdl: string,
+  subgraphUrls: Record<string, string>,
+  signer: Pick<InternalSigner, 'sign'>,
+): ViewerIdsLookup {
   const owners = queryFieldOwners(supergraphSdl);
   const clients = new Map<string, InternalGraphQLClient>();
   return async (field, viewerId) => {

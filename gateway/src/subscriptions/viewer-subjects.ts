@@ -78,8 +78,7 @@ export class ViewerSubjects {
 
   stop(): void {
     this.stopped = true;
-    clearTimeout(this.timer);
-    clearInterval(this.timer);
+    clearTimeout(this.timer); // the first period's timeout or the interval after it: Node clears either
     clearTimeout(this.retry);
     this.stopRefreshEvents();
     for (const stop of this.listening.values()) stop();

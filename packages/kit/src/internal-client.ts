@@ -9,7 +9,8 @@ import { serviceUnavailable } from './errors';
 export class InternalGraphQLClient {
   constructor(
     private readonly url: string,
-    private readonly signer: InternalSigner,
+    /** Signs each call: an InternalSigner, or a cache of its tokens (the gateway's InternalTokenCache). */
+    private readonly signer: Pick<InternalSigner, 'sign'>,
     private readonly serviceName: string,
     private readonly timeoutMs = 5_000,
   ) {}
