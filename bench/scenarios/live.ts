@@ -4,7 +4,7 @@ import { REPO_ROOT, freePort, startChild, waitForGraphQL } from '../harness/proc
 import type { ScenarioContext, Scenario } from '../harness/scenario';
 import { summarize } from '../harness/stats';
 import { newSecrets, profileFlags, startStackHost, SUPERGRAPH_PATH } from '../harness/targets';
-import { openWsClients, type WsClientPool } from '../harness/ws-load';
+import { openLiveSubscribers, wallNow, type LiveClientKind } from '../harness/live-clients';
 
 /** Subscriber counts measured, in order (each step opens this many clients on the one gateway process). */
 const STEPS = (process.env['LIVE_BENCH_STEPS'] ?? '1000,10000').split(',').map(Number);
@@ -13,14 +13,56 @@ const BURST_LIKES = 20; // all at once: deliveries per second under a burst
 const DELIVERY_TIMEOUT_MS = 60_000;
 const WARM_UP_ATTEMPTS = 3;
 /**
- * How the N clients speak graphql-transport-ws (see ws-load.ts): the graphql-ws library by default, as apps do;
- * LIVE_BENCH_CLIENT=protocol for bare protocol clients that cost the harness less CPU per event. Tried on
- * 2026-12-06: bursts rose from 58k to 58-70k deliveries/s, but p99 at 10,000 did not move (253-344 ms either way).
+ * Where the N clients run (harness/live-clients.ts). `go` (default): a Go process (bench/live-clients, built on
+ * first use; needs the Go toolchain), because on this machine the clients share two cores with the gateway and
+ * the clients in Node cost about as much CPU per delivery as the gateway spent sending it. `graphql-ws`: the
+ * graphql-ws library in this process, as apps use it. `protocol`: bare protocol clients in this process (tried on
+ * 2026-12-06: bursts rose from 58k to 58-70k deliveries/s, but p99 at 10,000 did not move).
  */
-const CLIENT = process.env['LIVE_BENCH_CLIENT'] === 'protocol' ? 'protocol' : 'graphql-ws';
+const CLIENT: LiveClientKind = (['go', 'graphql-ws', 'protocol'] as const).find((k) => k === process.env['LIVE_BENCH_CLIENT']) ?? 'go';
 
 const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`;
 const LIKED = `subscription($p: ID!) { postLiked(postId: $p) { likeCount likedBy { handle } post { id likeCount } } }`;
+
+/** The gateway's live_event_* histograms for postLiked: sums, counts and cumulative buckets (le -> count). */
+interface Stages {
+  resolve: { sum: number; count: number; buckets: Map<number, number> };
+  delivery: { sum: number; count: number; buckets: Map<number, number> };
+}
+
+async function liveStages(graphqlUrl: string): Promise<Stages> {
+  const text = await (await fetch(graphqlUrl.replace(/\/graphql$/, '/metrics'))).text();
+  const stage = (name: string) => {
+    const out = { sum: 0, count: 0, buckets: new Map<number, number>() };
+    for (const line of text.split('\n')) {
+      if (!line.startsWith(name) || !line.includes('field="postLiked"')) continue;
+      const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+      if (line.startsWith(`${name}_sum`)) out.sum = value;
+      else if (line.startsWith(`${name}_count`)) out.count = value;
+      else {
+        const le = /le="([^"]+)"/.exec(line)?.[1];
+        if (le) out.buckets.set(le === '+Inf' ? Infinity : Number(le), value);
+      }
+    }
+    return out;
+  };
+  return { resolve: stage('live_event_resolve_seconds'), delivery: stage('live_event_delivery_seconds') };
+}
+
+/** Mean and worst bucket of each stage between two scrapes, in words for the notes. */
+function describeStages(before: Stages, after: Stages): string {
+  const one = (b: Stages['resolve'], a: Stages['resolve']) => {
+    const count = a.count - b.count;
+    if (count === 0) return 'nothing recorded';
+    const les = [...a.buckets.keys()].sort((x, y) => x - y);
+    const worst = les.find((le) => a.buckets.get(le)! - (b.buckets.get(le) ?? 0) >= count) ?? Infinity;
+    return `mean ${(((a.sum - b.sum) / count) * 1000).toFixed(0)} ms, all within ${(worst * 1000).toFixed(0)} ms (${count} events)`;
+  };
+  return (
+    `from the event reaching the gateway, resolved in ${one(before.resolve, after.resolve)}; ` +
+    `last subscriber's frame written in ${one(before.delivery, after.delivery)}`
+  );
+}
 
 export const live: Scenario = {
   name: 'live',
@@ -38,7 +80,10 @@ export const live: Scenario = {
     '- **memory**: RSS of the gateway process after the N clients connected and subscribed, minus RSS before (after GC noise,',
     '  so a rough figure), divided by N.',
     '',
-    'The N clients run in the harness process (one event loop receiving everything), so its own delay is part of the figures.',
+    'The N clients run on the same machine (settings: `client`; by default one Go process, bench/live-clients), so their own',
+    'CPU and delay are part of the figures.',
+    "The notes add the gateway's own side from its /metrics histograms (`live_event_resolve_seconds`, `live_event_delivery_seconds`):",
+    "per like, the time from the event reaching the gateway to its payload resolved, and to the last subscriber's frame written.",
   ],
   packages: ['graphql-ws', 'ws', '@nats-io/transport-node'],
 
@@ -99,55 +144,34 @@ export const live: Scenario = {
     for (let i = 0; i < likers; i++) accounts.push(await register(i));
     ctx.log(`${accounts.length} accounts registered`);
     const author = accounts.pop()!;
+    // User and system CPU of the gateway process so far, in ms (/proc/<pid>/stat fields 14 and 15, in clock ticks of 10 ms).
+    const cpu = () => {
+      const fields = readFileSync(`/proc/${gateway.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+    };
     const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${gateway.pid}/status`, 'utf8'))![1]) * 1024;
-    Object.assign(ctx.settings, { steps: STEPS.join(','), 'sequential likes': SEQUENTIAL_LIKES, 'burst likes': BURST_LIKES, workers: 1 });
+    Object.assign(ctx.settings, {
+      steps: STEPS.join(','),
+      'sequential likes': SEQUENTIAL_LIKES,
+      'burst likes': BURST_LIKES,
+      workers: 1,
+      client: CLIENT,
+    });
 
     for (const n of STEPS) {
       const { createPost } = await gql(`mutation { createPost(text: "live bench") { id } }`, {}, author);
       const postId = createPost.id as string;
       const before = rss();
       const openedAt = performance.now();
-      const pool: WsClientPool = await openWsClients({ url: url.replace(/^http/, 'ws'), count: n, concurrency: 100, client: CLIENT });
-      ctx.defer(() => pool.close());
-      let sentAt = 0;
-      let expected = 0;
-      const samples: number[] = [];
-      let received = 0;
-      let errors = 0;
-      let lastAt = 0;
-      let waiter: (() => void) | null = null;
-      const stop = pool.subscribeAll(
-        { query: LIKED, variables: { p: postId } },
-        (_i, data: { postLiked?: unknown }, at) => {
-          if (!data?.postLiked) return void errors++;
-          samples.push(at - sentAt);
-          received++;
-          lastAt = at;
-          if (received >= expected && waiter) waiter();
-        },
-        () => void errors++,
-      );
-      const arrived = (count: number) =>
-        new Promise<void>((resolve, reject) => {
-          expected = count;
-          if (received >= count) return resolve();
-          const timer = setTimeout(
-            () => reject(new Error(`only ${received} of ${count} deliveries within ${DELIVERY_TIMEOUT_MS} ms`)),
-            DELIVERY_TIMEOUT_MS,
-          );
-          waiter = () => {
-            clearTimeout(timer);
-            waiter = null;
-            resolve();
-          };
-        });
+      const clients = await openLiveSubscribers({ kind: CLIENT, url: url.replace(/^http/, 'ws'), count: n, concurrency: 100 });
+      ctx.defer(() => clients.close());
+      await clients.subscribe({ query: LIKED, variables: { p: postId } });
       const like = (token: string) => gql(`mutation($p: ID!) { likePost(postId: $p) { id } }`, { p: postId }, token);
       // Warm-up: the gateway has subscribed once a like reaches every client (plans cached from here on).
       for (let attempt = 0; ; attempt++) {
-        sentAt = performance.now();
         await like(accounts.pop()!);
         try {
-          await arrived(n);
+          await clients.waitFor(n, DELIVERY_TIMEOUT_MS);
           break;
         } catch (err) {
           if (attempt >= WARM_UP_ATTEMPTS - 1) throw err;
@@ -159,27 +183,41 @@ export const live: Scenario = {
         `${n} clients connected and subscribed in ${connectSeconds.toFixed(1)} s; gateway RSS ${(before / 2 ** 20).toFixed(0)} -> ${(after / 2 ** 20).toFixed(0)} MiB`,
       );
 
-      samples.length = 0;
-      received = 0;
+      await clients.reset();
+      const stagesBefore = await liveStages(url);
+      const cpuBefore = cpu();
       const started = performance.now();
+      const sentAt: number[] = []; // wall clock, like the clients' receive times
       const answered: number[] = []; // like mutation answered (ms after sent): the part of the latency before any live work
-      const firstDelivered: number[] = [];
       for (let i = 0; i < SEQUENTIAL_LIKES; i++) {
-        sentAt = performance.now();
-        const first = samples.length;
+        sentAt.push(wallNow());
         await like(accounts.pop()!);
-        answered.push(performance.now() - sentAt);
-        await arrived(n * (i + 1));
-        firstDelivered.push(Math.min(...samples.slice(first)));
+        answered.push(wallNow() - sentAt[i]!);
+        await clients.waitFor(n * (i + 1), DELIVERY_TIMEOUT_MS);
       }
+      const sequentialSeconds = (performance.now() - started) / 1000;
+      const cpuAfter = cpu();
+      const sequential = await clients.take();
+      // Each client receives the likes in order, one result each: its j-th receive time is like j's.
+      const samples: number[] = [];
+      const firstDelivered = sentAt.map(() => Infinity);
+      for (const times of sequential.perClient)
+        times.forEach((at, j) => {
+          samples.push(at - sentAt[j]!);
+          firstDelivered[j] = Math.min(firstDelivered[j]!, at - sentAt[j]!);
+        });
       const latency = summarize(samples);
       const mutation = summarize(answered);
       const firstOne = summarize(firstDelivered);
+      const gatewaySide = describeStages(stagesBefore, await liveStages(url));
       ctx.run.notes.push(
         `${n} subscribers, one like at a time: the like mutation was answered in p50 ${mutation.p50.toFixed(0)} ms (p99 ${mutation.p99.toFixed(0)}); ` +
-          `the first client had the event after p50 ${firstOne.p50.toFixed(0)} ms (p99 ${firstOne.p99.toFixed(0)}), the last after p99 ${latency.max.toFixed(0)} ms.`,
+          `the first client had the event after p50 ${firstOne.p50.toFixed(0)} ms (p99 ${firstOne.p99.toFixed(0)}), the last after p99 ${latency.max.toFixed(0)} ms. ` +
+          `Inside the gateway (its /metrics): ${gatewaySide}. ` +
+          `Gateway CPU per delivery in this phase (everything it did, over ${n * SEQUENTIAL_LIKES} deliveries): ` +
+          `${(((cpuAfter.user - cpuBefore.user) * 1000) / (n * SEQUENTIAL_LIKES)).toFixed(1)} µs in the process, ` +
+          `${(((cpuAfter.system - cpuBefore.system) * 1000) / (n * SEQUENTIAL_LIKES)).toFixed(1)} µs in the kernel.`,
       );
-      const sequentialSeconds = (performance.now() - started) / 1000;
       ctx.run.add({
         label: `ours / latency / ${n} subscribers`,
         target: 'ours',
@@ -187,27 +225,30 @@ export const live: Scenario = {
         dims: { subscribers: n, 'memory per connection KiB': Math.round((after - before) / n / 102.4) / 10 },
         connections: n,
         durationSeconds: sequentialSeconds,
-        reqPerSec: received / sequentialSeconds,
+        reqPerSec: samples.length / sequentialSeconds,
         latency,
-        ok: received,
+        ok: samples.length,
         non2xx: 0,
-        graphqlErrors: errors,
-        transportErrors: n * SEQUENTIAL_LIKES - received,
+        graphqlErrors: sequential.errors,
+        transportErrors: n * SEQUENTIAL_LIKES - samples.length,
         timeouts: 0,
       });
       ctx.log(`  latency: p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms over ${latency.count} deliveries`);
 
-      samples.length = 0;
-      received = 0;
-      sentAt = performance.now();
-      const burstStart = sentAt;
+      await clients.reset();
+      const burstStart = wallNow();
       const tokens = accounts.splice(-BURST_LIKES);
       if (tokens.length !== BURST_LIKES) throw new Error(`only ${tokens.length} accounts left for a burst of ${BURST_LIKES}`);
       await Promise.all(tokens.map((t) => like(t)));
       // A live event may be lost (core NATS, best effort): what never arrives is counted, not waited for.
-      await arrived(n * BURST_LIKES).catch((err: Error) => ctx.run.notes.push(`${n} subscribers, burst: ${err.message}.`));
+      await clients
+        .waitFor(n * BURST_LIKES, DELIVERY_TIMEOUT_MS)
+        .catch((err: Error) => ctx.run.notes.push(`${n} subscribers, burst: ${err.message}.`));
+      const burstRecord = await clients.take();
+      const burstTimes = burstRecord.perClient.flat();
+      const lastAt = burstTimes.reduce((a, b) => Math.max(a, b), burstStart);
       const burstSeconds = (lastAt - burstStart) / 1000;
-      const burst = summarize(samples);
+      const burst = summarize(burstTimes.map((at) => at - burstStart));
       ctx.run.add({
         label: `ours / burst / ${n} subscribers`,
         target: 'ours',
@@ -215,21 +256,20 @@ export const live: Scenario = {
         dims: { subscribers: n },
         connections: n,
         durationSeconds: burstSeconds,
-        reqPerSec: received / burstSeconds,
+        reqPerSec: burstTimes.length / burstSeconds,
         latency: burst,
-        ok: received,
+        ok: burstTimes.length,
         non2xx: 0,
-        graphqlErrors: errors,
-        transportErrors: n * BURST_LIKES - received,
+        graphqlErrors: burstRecord.errors,
+        transportErrors: n * BURST_LIKES - burstTimes.length,
         timeouts: 0,
       });
       ctx.run.notes.push(
         `${n} subscribers: gateway RSS ${(before / 2 ** 20).toFixed(0)} MiB before, ${(after / 2 ** 20).toFixed(0)} MiB connected and subscribed: ` +
           `${((after - before) / n / 1024).toFixed(1)} KiB per connection; connecting and subscribing took ${connectSeconds.toFixed(1)} s.`,
       );
-      ctx.log(`  burst: ${(received / burstSeconds).toFixed(0)} deliveries/s, p99 ${burst.p99.toFixed(1)} ms`);
-      stop();
-      await pool.close();
+      ctx.log(`  burst: ${(burstTimes.length / burstSeconds).toFixed(0)} deliveries/s, p99 ${burst.p99.toFixed(1)} ms`);
+      await clients.close();
     }
   },
 };

@@ -26,6 +26,11 @@ describe('Subscription.homeTimelineUpdated at the gateway', () => {
   const tokens = new AccessTokens(SECRET);
   const registry = createMetricsRegistry('gateway');
   const metric = async (name: string) => (await registry.getSingleMetric(name)!.get()).values.reduce((sum, v) => sum + v.value, 0);
+  /** A histogram's count or sum for one subscription field. */
+  const histogram = async (name: string, part: 'count' | 'sum', field: string) =>
+    (
+      (await registry.getSingleMetric(name)!.get()).values as { metricName?: string; labels: Record<string, unknown>; value: number }[]
+    ).find((v) => v.metricName === `${name}_${part}` && v.labels['field'] === field)?.value ?? 0;
   const clients: Client[] = [];
   /** What the social graph's _followedVipIds answers per viewer (a viewer missing here makes the lookup fail). */
   const followedVips = new Map<string, string[]>();
@@ -148,11 +153,20 @@ describe('Subscription.homeTimelineUpdated at the gateway', () => {
   it('reports open connections, groups, subjects and deliveries at /metrics', async () => {
     followedVips.set('gina1', []);
     const delivered = await metric('live_deliveries_total');
+    const stages = ['live_event_resolve_seconds', 'live_event_delivery_seconds'] as const;
+    const counted = await Promise.all(stages.map((s) => histogram(s, 'count', 'homeTimelineUpdated')));
+    const timed = await Promise.all(stages.map((s) => histogram(s, 'sum', 'homeTimelineUpdated')));
     const gina = subscribe(await bearer('gina1'));
     await eventually(async () => (lookups.some((l) => l.viewerId === 'gina1') ? true : undefined));
     await bus.publishLive(liveSubjects.timelineUpdated('gina1'), { userId: 'gina1', postId: 'pg' });
     await eventually(async () => (gina.results.length === 1 ? true : undefined));
     expect(await metric('live_deliveries_total')).toBe(delivered + 1);
+    // One event, resolved then written: each stage timed once, the write after the resolution.
+    const resolvedIn = (await histogram(stages[0], 'sum', 'homeTimelineUpdated')) - timed[0]!;
+    const writtenIn = (await histogram(stages[1], 'sum', 'homeTimelineUpdated')) - timed[1]!;
+    expect(await Promise.all(stages.map((s) => histogram(s, 'count', 'homeTimelineUpdated')))).toEqual(counted.map((c) => c + 1));
+    expect(resolvedIn).toBeGreaterThan(0);
+    expect(writtenIn).toBeGreaterThanOrEqual(resolvedIn);
     const stats = live.stats();
     expect(await metric('live_connections')).toBe(stats.connections);
     expect(await metric('live_groups')).toBe(stats.groups);

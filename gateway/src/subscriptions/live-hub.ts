@@ -26,6 +26,8 @@ export const MAX_EVENTS_PER_QUERY = 16;
 class Group {
   readonly subscribers = new Set<LiveSink>();
   private pending: Record<string, unknown>[] = [];
+  /** When the oldest pending event arrived (performance.now()), for the live_event_* histograms. */
+  private pendingSince = 0;
   private scheduled = false;
   private readonly queries = new Map<number, EventQuery>();
   stopListening: () => void = () => {};
@@ -43,21 +45,27 @@ class Group {
     this.pending.push(event as Record<string, unknown>);
     if (this.scheduled) return;
     this.scheduled = true;
+    this.pendingSince = performance.now();
     setImmediate(() => void this.flush());
   }
 
   private async flush(): Promise<void> {
     this.scheduled = false;
     const events = this.pending;
+    const since = this.pendingSince;
     this.pending = [];
+    const field = this.plan.field.name;
     for (let i = 0; i < events.length; i += MAX_EVENTS_PER_QUERY) {
       const batch = events.slice(i, i + MAX_EVENTS_PER_QUERY);
       try {
-        for (const result of await this.resolve(batch)) {
+        const results = await this.resolve(batch);
+        this.hub.observe('resolved', field, since, results.filter(Boolean).length);
+        for (const result of results) {
           if (!result) continue;
           const json = JSON.stringify(result); // once for the whole group; GraphQLError serializes as a formatted error
           for (const s of this.subscribers) s.deliver(json);
           this.hub.delivered(this.subscribers.size);
+          this.hub.observe('written', field, since, 1);
         }
       } catch (err) {
         this.hub.logger.warn({ err, field: this.plan.field.name }, 'live events could not be resolved; dropped');
@@ -180,6 +188,14 @@ export class LiveHub {
   /** Counts deliveries for /metrics. */
   delivered(count: number): void {
     this.extras.metrics?.delivered(count);
+  }
+
+  /** Records, for `events` events of `field`, the time since they arrived (performance.now() at `since`). */
+  observe(stage: 'resolved' | 'written', field: string, since: number, events: number): void {
+    const metrics = this.extras.metrics;
+    if (!metrics) return;
+    const seconds = (performance.now() - since) / 1000;
+    for (let i = 0; i < events; i++) metrics[stage](field, seconds);
   }
 
   /** Groups alive now (metrics, tests). */

@@ -1,4 +1,4 @@
-import { Counter, Gauge, type Registry } from '@social/kit';
+import { Counter, Gauge, Histogram, type Registry } from '@social/kit';
 
 /** Why the gateway closed a live connection (or refused it), as a metric label. */
 export type LiveDisconnectReason = 'slow_consumer' | 'token_expired' | 'invalid_token' | 'too_many_connections';
@@ -10,6 +10,8 @@ export type LiveDisconnectReason = 'slow_consumer' | 'token_expired' | 'invalid_
 export class LiveMetrics {
   private readonly deliveries: Counter;
   private readonly disconnects: Counter<'reason'>;
+  private readonly resolveSeconds: Histogram<'field'>;
+  private readonly deliverSeconds: Histogram<'field'>;
 
   constructor(registry: Registry | undefined, now: () => { connections: number; groups: number; subjects: number }) {
     const registers = registry ? [registry] : [];
@@ -36,10 +38,38 @@ export class LiveMetrics {
       labelNames: ['reason'],
       registers,
     });
+    // From the moment an event reached this process: how long its payload took to resolve (the batching
+    // turn and the entity fetches), and how long until the group's last subscriber had its frame handed
+    // to the kernel. The second minus the first is the cost of the writes, which grows with the group.
+    const buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.5, 1, 2.5, 5];
+    this.resolveSeconds = new Histogram({
+      name: 'live_event_resolve_seconds',
+      help: 'From a live event reaching this process to its payload being resolved for one group of subscribers.',
+      labelNames: ['field'],
+      buckets,
+      registers,
+    });
+    this.deliverSeconds = new Histogram({
+      name: 'live_event_delivery_seconds',
+      help: "From a live event reaching this process to the frame of the group's last subscriber being written to its socket.",
+      labelNames: ['field'],
+      buckets,
+      registers,
+    });
   }
 
   delivered(count: number): void {
     this.deliveries.inc(count);
+  }
+
+  /** One event resolved for a group (`field` is the subscription field: the schema bounds the label). */
+  resolved(field: string, seconds: number): void {
+    this.resolveSeconds.observe({ field }, seconds);
+  }
+
+  /** One event written to every subscriber of a group. */
+  written(field: string, seconds: number): void {
+    this.deliverSeconds.observe({ field }, seconds);
   }
 
   disconnected(reason: LiveDisconnectReason): void {
