@@ -18,6 +18,15 @@ export type LiveQueryExecutor = (
 /** Events resolved in one operation at most; a burst is split into operations of this many. */
 export const MAX_EVENTS_PER_QUERY = 16;
 
+/** Subscribers written to in one turn of the event loop (see Group.write). */
+export const WRITE_CHUNK = 1_000;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 /**
  * Subscribers that receive exactly the same results: same operation, same variables, same viewer.
  * Each event is resolved once per group (not once per subscriber), so ten thousand anonymous clients
@@ -29,6 +38,8 @@ class Group {
   /** When the oldest pending event arrived (performance.now()), for the live_event_* histograms. */
   private pendingSince = 0;
   private scheduled = false;
+  /** Settles when the latest flush has written its results (flushes write in the order they started). */
+  private written: Promise<void> = Promise.resolve();
   private readonly queries = new Map<number, EventQuery>();
   stopListening: () => void = () => {};
 
@@ -54,23 +65,46 @@ class Group {
     const events = this.pending;
     const since = this.pendingSince;
     this.pending = [];
+    // Flushes resolve concurrently (a slow fetch does not hold up the next events' fetches), but each
+    // writes only after the flush before it has written: subscribers see events in the order they came.
+    const turn = this.written;
+    let done!: () => void;
+    this.written = new Promise<void>((resolve) => (done = resolve));
     const field = this.plan.field.name;
-    for (let i = 0; i < events.length; i += MAX_EVENTS_PER_QUERY) {
-      const batch = events.slice(i, i + MAX_EVENTS_PER_QUERY);
-      try {
-        const results = await this.resolve(batch);
-        this.hub.observe('resolved', field, since, results.filter(Boolean).length);
-        for (const result of results) {
-          if (!result) continue;
-          const json = JSON.stringify(result); // once for the whole group; GraphQLError serializes as a formatted error
-          for (const s of this.subscribers) s.deliver(json);
-          this.hub.delivered(this.subscribers.size);
-          this.hub.observe('written', field, since, 1);
-        }
-      } catch (err) {
-        this.hub.logger.warn({ err, field: this.plan.field.name }, 'live events could not be resolved; dropped');
+    try {
+      const resolved = await Promise.all(
+        chunks(events, MAX_EVENTS_PER_QUERY).map((batch) =>
+          this.resolve(batch).catch((err: unknown) => {
+            this.hub.logger.warn({ err, field }, 'live events could not be resolved; dropped');
+            return [];
+          }),
+        ),
+      );
+      const results = resolved.flat().filter((r): r is ExecutionResult => r !== null);
+      this.hub.observe('resolved', field, since, results.length);
+      await turn;
+      for (const result of results) {
+        await this.write(JSON.stringify(result)); // once for the whole group; GraphQLError serializes as a formatted error
+        this.hub.observe('written', field, since, 1);
       }
+    } finally {
+      done();
     }
+  }
+
+  /**
+   * One result to every subscriber, WRITE_CHUNK at a time with a turn of the event loop between chunks:
+   * a like on a post watched by 10,000 clients takes about 200 ms of socket writes on a small machine,
+   * and queries should not wait behind all of it.
+   */
+  private async write(json: string): Promise<void> {
+    const subscribers = this.subscribers.size > WRITE_CHUNK ? [...this.subscribers] : this.subscribers;
+    let written = 0;
+    for (const s of subscribers) {
+      s.deliver(json);
+      if (++written % WRITE_CHUNK === 0 && written < this.subscribers.size) await new Promise<void>((r) => setImmediate(r));
+    }
+    this.hub.delivered(written);
   }
 
   private async resolve(events: Record<string, unknown>[]): Promise<(ExecutionResult | null)[]> {
