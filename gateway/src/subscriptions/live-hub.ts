@@ -67,26 +67,28 @@ class Group {
     this.pending = [];
     // Flushes resolve concurrently (a slow fetch does not hold up the next events' fetches), but each
     // writes only after the flush before it has written: subscribers see events in the order they came.
+    // Within a flush, batches resolve one after another, so a burst is never more than one query at a time.
     const turn = this.written;
     let done!: () => void;
     this.written = new Promise<void>((resolve) => (done = resolve));
     const field = this.plan.field.name;
     try {
-      const resolved = await Promise.all(
-        chunks(events, MAX_EVENTS_PER_QUERY).map((batch) =>
-          this.resolve(batch).catch((err: unknown) => {
-            this.hub.logger.warn({ err, field }, 'live events could not be resolved; dropped');
-            return [];
-          }),
-        ),
-      );
-      const results = resolved.flat().filter((r): r is ExecutionResult => r !== null);
-      this.hub.observe('resolved', field, since, results.length);
-      await turn;
-      for (const result of results) {
-        await this.write(JSON.stringify(result)); // once for the whole group; GraphQLError serializes as a formatted error
-        this.hub.observe('written', field, since, 1);
+      for (const batch of chunks(events, MAX_EVENTS_PER_QUERY)) {
+        let results: ExecutionResult[] = [];
+        try {
+          results = (await this.resolve(batch)).filter((r): r is ExecutionResult => r !== null);
+        } catch (err) {
+          this.hub.logger.warn({ err, field }, 'live events could not be resolved; dropped');
+        }
+        this.hub.observe('resolved', field, since, results.length);
+        await turn;
+        for (const result of results) {
+          await this.write(JSON.stringify(result)); // once for the whole group; GraphQLError serializes as a formatted error
+          this.hub.observe('written', field, since, 1);
+        }
       }
+    } catch (err) {
+      this.hub.logger.warn({ err, field }, 'live events could not be delivered');
     } finally {
       done();
     }
