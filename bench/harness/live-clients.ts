@@ -166,7 +166,7 @@ async function openGoSubscribers(opts: { url: string; count: number; concurrency
     async reset() {
       generation++;
       send({ cmd: 'reset' });
-      tally.count = 0;
+      tally.set(0);
     },
     take() {
       return new Promise((resolve) => {

@@ -136,14 +136,20 @@ export async function waitForGraphQL(
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
-function readStat(pid: number): { ppid: number; ticks: number } | null {
+function readStat(pid: number): { ppid: number; user: number; system: number } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from #3 (state) on
-    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) }; // utime + stime
+    return { ppid: Number(fields[1]), user: Number(fields[11]), system: Number(fields[12]) }; // utime, stime (ticks)
   } catch {
     return null;
   }
+}
+
+/** CPU seconds one process has used so far, in its own code (user) and in the kernel for it (system). Linux only. */
+export function cpuSplitOf(pid: number): { user: number; system: number } {
+  const s = readStat(pid);
+  return s ? { user: s.user / CLOCK_TICKS, system: s.system / CLOCK_TICKS } : { user: Number.NaN, system: Number.NaN };
 }
 
 /** CPU seconds used so far by a process and all its descendants (e.g. a cluster's workers). Linux only. */
@@ -159,7 +165,7 @@ export function cpuSecondsOfTree(rootPid: number): number {
   const stats = new Map<number, { ppid: number; ticks: number }>();
   for (const pid of pids) {
     const s = readStat(pid);
-    if (s) stats.set(pid, s);
+    if (s) stats.set(pid, { ppid: s.ppid, ticks: s.user + s.system });
   }
   let ticks = 0;
   for (const [pid, s] of stats) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT, freePort, startChild, waitForGraphQL } from '../harness/processes';
+import { REPO_ROOT, cpuSplitOf, freePort, startChild, waitForGraphQL } from '../harness/processes';
 import type { ScenarioContext, Scenario } from '../harness/scenario';
 import { summarize } from '../harness/stats';
 import { newSecrets, profileFlags, startStackHost, SUPERGRAPH_PATH } from '../harness/targets';
@@ -24,16 +24,18 @@ const CLIENT: LiveClientKind = (['go', 'graphql-ws', 'protocol'] as const).find(
 const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`;
 const LIKED = `subscription($p: ID!) { postLiked(postId: $p) { likeCount likedBy { handle } post { id likeCount } } }`;
 
-/** The gateway's live_event_* histograms for postLiked: sums, counts and cumulative buckets (le -> count). */
-interface Stages {
-  resolve: { sum: number; count: number; buckets: Map<number, number> };
-  delivery: { sum: number; count: number; buckets: Map<number, number> };
+/** One of the gateway's live_event_* histograms for postLiked: sum, count and cumulative buckets (le -> count). */
+interface StageHistogram {
+  sum: number;
+  count: number;
+  buckets: Map<number, number>;
 }
+type Stages = { resolve: StageHistogram; delivery: StageHistogram };
 
 async function liveStages(graphqlUrl: string): Promise<Stages> {
   const text = await (await fetch(graphqlUrl.replace(/\/graphql$/, '/metrics'))).text();
-  const stage = (name: string) => {
-    const out = { sum: 0, count: 0, buckets: new Map<number, number>() };
+  const stage = (name: string): StageHistogram => {
+    const out: StageHistogram = { sum: 0, count: 0, buckets: new Map<number, number>() };
     for (const line of text.split('\n')) {
       if (!line.startsWith(name) || !line.includes('field="postLiked"')) continue;
       const value = Number(line.slice(line.lastIndexOf(' ') + 1));
@@ -51,7 +53,7 @@ async function liveStages(graphqlUrl: string): Promise<Stages> {
 
 /** Mean and worst bucket of each stage between two scrapes, in words for the notes. */
 function describeStages(before: Stages, after: Stages): string {
-  const one = (b: Stages['resolve'], a: Stages['resolve']) => {
+  const one = (b: StageHistogram, a: StageHistogram) => {
     const count = a.count - b.count;
     if (count === 0) return 'nothing recorded';
     const les = [...a.buckets.keys()].sort((x, y) => x - y);
@@ -144,11 +146,6 @@ export const live: Scenario = {
     for (let i = 0; i < likers; i++) accounts.push(await register(i));
     ctx.log(`${accounts.length} accounts registered`);
     const author = accounts.pop()!;
-    // User and system CPU of the gateway process so far, in ms (/proc/<pid>/stat fields 14 and 15, in clock ticks of 10 ms).
-    const cpu = () => {
-      const fields = readFileSync(`/proc/${gateway.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
-    };
     const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${gateway.pid}/status`, 'utf8'))![1]) * 1024;
     Object.assign(ctx.settings, {
       steps: STEPS.join(','),
@@ -185,7 +182,7 @@ export const live: Scenario = {
 
       await clients.reset();
       const stagesBefore = await liveStages(url);
-      const cpuBefore = cpu();
+      const cpuBefore = cpuSplitOf(gateway.pid);
       const started = performance.now();
       const sentAt: number[] = []; // wall clock, like the clients' receive times
       const answered: number[] = []; // like mutation answered (ms after sent): the part of the latency before any live work
@@ -196,7 +193,7 @@ export const live: Scenario = {
         await clients.waitFor(n * (i + 1), DELIVERY_TIMEOUT_MS);
       }
       const sequentialSeconds = (performance.now() - started) / 1000;
-      const cpuAfter = cpu();
+      const cpuAfter = cpuSplitOf(gateway.pid);
       const sequential = await clients.take();
       // Each client receives the likes in order, one result each: its j-th receive time is like j's.
       const samples: number[] = [];
@@ -215,8 +212,8 @@ export const live: Scenario = {
           `the first client had the event after p50 ${firstOne.p50.toFixed(0)} ms (p99 ${firstOne.p99.toFixed(0)}), the last after p99 ${latency.max.toFixed(0)} ms. ` +
           `Inside the gateway (its /metrics): ${gatewaySide}. ` +
           `Gateway CPU per delivery in this phase (everything it did, over ${n * SEQUENTIAL_LIKES} deliveries): ` +
-          `${(((cpuAfter.user - cpuBefore.user) * 1000) / (n * SEQUENTIAL_LIKES)).toFixed(1)} µs in the process, ` +
-          `${(((cpuAfter.system - cpuBefore.system) * 1000) / (n * SEQUENTIAL_LIKES)).toFixed(1)} µs in the kernel.`,
+          `${(((cpuAfter.user - cpuBefore.user) * 1e6) / (n * SEQUENTIAL_LIKES)).toFixed(1)} µs in the process, ` +
+          `${(((cpuAfter.system - cpuBefore.system) * 1e6) / (n * SEQUENTIAL_LIKES)).toFixed(1)} µs in the kernel.`,
       );
       ctx.run.add({
         label: `ours / latency / ${n} subscribers`,

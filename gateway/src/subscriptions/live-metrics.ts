@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, type Registry } from '@social/kit';
+import { Counter, Gauge, Histogram, LATENCY_BUCKETS, type Registry } from '@social/kit';
 
 /** Why the gateway closed a live connection (or refused it), as a metric label. */
 export type LiveDisconnectReason = 'slow_consumer' | 'token_expired' | 'invalid_token' | 'too_many_connections';
@@ -41,21 +41,16 @@ export class LiveMetrics {
     // From the moment an event reached this process: how long its payload took to resolve (the batching
     // turn and the entity fetches), and how long until the group's last subscriber had its frame handed
     // to the kernel. The second minus the first is the cost of the writes, which grows with the group.
-    const buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.5, 1, 2.5, 5];
-    this.resolveSeconds = new Histogram({
-      name: 'live_event_resolve_seconds',
-      help: 'From a live event reaching this process to its payload being resolved for one group of subscribers.',
-      labelNames: ['field'],
-      buckets,
-      registers,
-    });
-    this.deliverSeconds = new Histogram({
-      name: 'live_event_delivery_seconds',
-      help: "From a live event reaching this process to the frame of the group's last subscriber being written to its socket.",
-      labelNames: ['field'],
-      buckets,
-      registers,
-    });
+    const histogram = (name: string, help: string) =>
+      new Histogram({ name, help, labelNames: ['field'], buckets: LATENCY_BUCKETS, registers });
+    this.resolveSeconds = histogram(
+      'live_event_resolve_seconds',
+      'From a live event reaching this process to its payload being resolved for one group of subscribers.',
+    );
+    this.deliverSeconds = histogram(
+      'live_event_delivery_seconds',
+      "From a live event reaching this process to the frame of the group's last subscriber being written to its socket.",
+    );
   }
 
   delivered(count: number): void {
